@@ -1,0 +1,80 @@
+import type { Consultation, CreateConsultationBody } from '@consult/shared';
+import type { StoredEvent } from '../store/EventStore.js';
+
+export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
+
+/** The events of the foundation; later features add their own to the same log. */
+export type ConsultationEvent =
+  | { type: 'consultation.created'; data: Consultation }
+  | { type: 'attendance.joined'; data: { participantId: string } }
+  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } };
+
+export interface AttendanceRecord {
+  firstJoinedAt: number;
+  lastJoinedAt: number;
+  /** Total milliseconds present, closed sessions only. */
+  presentMs: number;
+  /** Whether the log shows them in the room (a join without a leave). */
+  inRoom: boolean;
+}
+
+export interface ConsultationState {
+  consultation: Consultation;
+  attendance: Record<string, AttendanceRecord>;
+  /** seq of the last applied event. */
+  seq: number;
+}
+
+/** Builds the consultation a POST creates; ids come from `newId` so tests can fix them. */
+export function createConsultation(input: CreateConsultationBody, newId: () => string, now: number): Consultation {
+  return {
+    id: newId(),
+    title: input.title,
+    language: input.language,
+    agenda: input.agenda.map((item) => ({ id: newId(), title: item.title })),
+    sites: input.sites.map((s) => ({ id: s.id, name: s.name })),
+    participants: input.participants.map((p) => ({ id: newId(), name: p.name, role: p.role, siteId: p.siteId })),
+    createdAt: now,
+  };
+}
+
+/** Applies one event: the only way consultation state changes. Unknown types are kept for later features. */
+export function applyEvent(state: ConsultationState | undefined, event: StoredEvent): ConsultationState {
+  const e = event as StoredEvent & ConsultationEvent;
+  if (e.type === 'consultation.created') {
+    if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
+    return { consultation: e.data, attendance: {}, seq: event.seq };
+  }
+  if (!state) throw new Error(`event ${event.type} before consultation.created`);
+  if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
+  switch (e.type) {
+    case 'attendance.joined': {
+      const prev = state.attendance[e.data.participantId];
+      const record: AttendanceRecord = prev
+        ? { ...prev, lastJoinedAt: event.at, inRoom: true }
+        : { firstJoinedAt: event.at, lastJoinedAt: event.at, presentMs: 0, inRoom: true };
+      return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
+    }
+    case 'attendance.left': {
+      const prev = state.attendance[e.data.participantId];
+      if (!prev || !prev.inRoom) return { ...state, seq: event.seq };
+      const record = { ...prev, inRoom: false, presentMs: prev.presentMs + Math.max(0, event.at - prev.lastJoinedAt) };
+      return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
+    }
+    default:
+      return { ...state, seq: event.seq };
+  }
+}
+
+export function foldConsultation(events: readonly StoredEvent[]): ConsultationState | undefined {
+  let state: ConsultationState | undefined;
+  for (const event of events) state = applyEvent(state, event);
+  return state;
+}
+
+/** Participants the log shows in the room; after a restart they are marked as having left. */
+export function participantsInRoom(state: ConsultationState): string[] {
+  return Object.entries(state.attendance)
+    .filter(([, r]) => r.inRoom)
+    .map(([id]) => id);
+}

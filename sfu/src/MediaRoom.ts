@@ -1,0 +1,309 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { AppError, ErrorCode, notFound, type ConsumerInfo, type MediaSource, type TransportInfo } from '@consult/shared';
+import { MEDIA_CODECS, type MediaConfig } from './config.js';
+
+/** The close reason of a room whose worker went away. */
+export const WORKER_CLOSED = 'worker closed';
+
+interface ProducerData {
+  participantId: string;
+  source: MediaSource;
+}
+
+/** One participant's media on the SFU: their transports, producers and consumers. */
+export class MediaPeer {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer>();
+  readonly consumers = new Map<string, types.Consumer>();
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  private closed = false;
+
+  constructor(readonly participantId: string) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const transport = this.transports.get(id);
+    if (!transport) throw notFound(`transport ${id}`);
+    return transport;
+  }
+
+  producer(id: string): types.Producer {
+    const producer = this.producers.get(id);
+    if (!producer) throw notFound(`producer ${id}`);
+    return producer;
+  }
+
+  consumer(id: string): types.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw notFound(`consumer ${id}`);
+    return consumer;
+  }
+
+  /** Closing the transports closes their producers and consumers (mediasoup cascades). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+}
+
+export interface MediaRoomEvents {
+  producerClosed: [{ producerId: string; participantId: string }];
+  consumerClosed: [{ participantId: string; consumerId: string; producerId: string }];
+  activeSpeaker: [string | null];
+  closed: [reason: string];
+}
+
+/**
+ * A consultation's media room: one mediasoup router, the peers on it, and an
+ * active-speaker observer over every microphone.
+ */
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  readonly peers = new Map<string, MediaPeer>();
+  private closed = false;
+  private activeSpeakerId: string | null = null;
+
+  private constructor(
+    readonly consultationId: string,
+    readonly worker: types.Worker,
+    readonly router: types.Router,
+    private readonly speakerObserver: types.ActiveSpeakerObserver,
+    private readonly config: MediaConfig,
+  ) {
+    super();
+    speakerObserver.on('dominantspeaker', ({ producer }: { producer: types.Producer }) => {
+      const data = producer.appData as ProducerData;
+      this.activeSpeakerId = data.participantId;
+      this.emit('activeSpeaker', data.participantId);
+    });
+    router.on('workerclose', () => this.close(WORKER_CLOSED));
+  }
+
+  static async create(consultationId: string, worker: types.Worker, config: MediaConfig): Promise<MediaRoom> {
+    const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { consultationId } });
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    return new MediaRoom(consultationId, worker, router, observer, config);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  get currentSpeaker(): string | null {
+    return this.activeSpeakerId;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError(ErrorCode.MEDIA, 'the media room was closed; rejoin to rebuild it');
+  }
+
+  peer(participantId: string): MediaPeer {
+    this.assertOpen();
+    let peer = this.peers.get(participantId);
+    if (!peer) {
+      peer = new MediaPeer(participantId);
+      this.peers.set(participantId, peer);
+    }
+    return peer;
+  }
+
+  /** Ends a participant's media: their producers' consumers on other peers close too. */
+  removePeer(participantId: string): void {
+    const peer = this.peers.get(participantId);
+    if (!peer) return;
+    this.peers.delete(participantId);
+    peer.close();
+  }
+
+  setCapabilities(participantId: string, rtpCapabilities: types.RtpCapabilities): number {
+    const peer = this.peer(participantId);
+    peer.rtpCapabilities = rtpCapabilities;
+    let consumable = 0;
+    for (const other of this.peers.values()) {
+      for (const producer of other.producers.values()) {
+        if (this.router.canConsume({ producerId: producer.id, rtpCapabilities })) consumable++;
+      }
+    }
+    return consumable;
+  }
+
+  async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportInfo> {
+    const peer = this.peer(participantId);
+    const transport = await this.router.createWebRtcTransport({
+      listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp }],
+      enableUdp: true,
+      enableTcp: this.config.enableTcp,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: this.config.initialOutgoingBitrate,
+      appData: { participantId, direction },
+    });
+    if (peer.isClosed || this.closed) {
+      transport.close();
+      throw new AppError(ErrorCode.INVALID_STATE, 'participant left while the transport was being created');
+    }
+    peer.transports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    if (direction === 'send') {
+      await transport.setMaxIncomingBitrate(this.config.maxIncomingBitrate).catch(() => undefined);
+    }
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(participantId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    const transport = this.peer(participantId).transport(transportId);
+    await mediaCall(() => transport.connect({ dtlsParameters }));
+  }
+
+  async restartIce(participantId: string, transportId: string): Promise<types.IceParameters> {
+    const transport = this.peer(participantId).transport(transportId);
+    return mediaCall(() => transport.restartIce());
+  }
+
+  async produce(
+    participantId: string,
+    request: { transportId: string; kind: 'audio' | 'video'; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean },
+  ): Promise<types.Producer> {
+    const peer = this.peer(participantId);
+    const transport = peer.transport(request.transportId);
+    if ((transport.appData as { direction: string }).direction !== 'send') {
+      throw new AppError(ErrorCode.INVALID_STATE, 'produce needs a send transport');
+    }
+    for (const existing of peer.producers.values()) {
+      if ((existing.appData as ProducerData).source === request.source) {
+        throw new AppError(ErrorCode.INVALID_STATE, `a ${request.source} producer already exists; close it first`);
+      }
+    }
+    const producer = await mediaCall(() =>
+      transport.produce({
+        kind: request.kind,
+        rtpParameters: request.rtpParameters,
+        paused: request.paused,
+        appData: { participantId, source: request.source } satisfies ProducerData,
+      }),
+    );
+    peer.producers.set(producer.id, producer);
+    producer.observer.on('close', () => {
+      peer.producers.delete(producer.id);
+      if (this.activeSpeakerId === participantId && request.kind === 'audio') this.activeSpeakerId = null;
+      this.emit('producerClosed', { producerId: producer.id, participantId });
+    });
+    if (producer.kind === 'audio') {
+      await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+    }
+    return producer;
+  }
+
+  /** Creates a paused consumer; the client resumes it once its side is ready. */
+  async consume(participantId: string, producerId: string): Promise<ConsumerInfo> {
+    const peer = this.peer(participantId);
+    const owner = this.findProducerOwner(producerId);
+    if (!owner) throw notFound(`producer ${producerId}`);
+    if (owner.participantId === participantId) throw new AppError(ErrorCode.INVALID_STATE, 'cannot consume your own producer');
+    if (!peer.rtpCapabilities) throw new AppError(ErrorCode.INVALID_STATE, 'send media.setCapabilities first');
+    if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
+      throw new AppError(ErrorCode.MEDIA, 'your browser cannot decode this track');
+    }
+    const transport = [...peer.transports.values()].find((t) => (t.appData as { direction: string }).direction === 'recv');
+    if (!transport) throw new AppError(ErrorCode.INVALID_STATE, 'create a recv transport first');
+    for (const existing of peer.consumers.values()) {
+      if (existing.producerId === producerId) throw new AppError(ErrorCode.INVALID_STATE, 'already consuming this producer');
+    }
+    const producer = owner.producer(producerId);
+    const data = producer.appData as ProducerData;
+    const consumer = await mediaCall(() =>
+      transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities!, paused: true, appData: { participantId } }),
+    );
+    peer.consumers.set(consumer.id, consumer);
+    const onGone = () => {
+      if (!peer.consumers.delete(consumer.id)) return;
+      this.emit('consumerClosed', { participantId, consumerId: consumer.id, producerId });
+    };
+    consumer.on('producerclose', onGone);
+    consumer.on('transportclose', onGone);
+    consumer.observer.on('close', onGone);
+    return {
+      id: consumer.id,
+      producerId,
+      participantId: data.participantId,
+      kind: consumer.kind,
+      source: data.source,
+      rtpParameters: consumer.rtpParameters,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
+    const consumer = this.peer(participantId).consumer(consumerId);
+    await mediaCall(() => consumer.resume());
+  }
+
+  async setConsumerLayers(participantId: string, consumerId: string, spatialLayer: number): Promise<void> {
+    const consumer = this.peer(participantId).consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') return;
+    await mediaCall(() => consumer.setPreferredLayers({ spatialLayer }));
+  }
+
+  findProducerOwner(producerId: string): MediaPeer | undefined {
+    for (const peer of this.peers.values()) if (peer.producers.has(producerId)) return peer;
+    return undefined;
+  }
+
+  /** Every producer in the room, with its owner and source. */
+  producers(): { producer: types.Producer; participantId: string; source: MediaSource }[] {
+    const list = [];
+    for (const peer of this.peers.values()) {
+      for (const producer of peer.producers.values()) {
+        const data = producer.appData as ProducerData;
+        list.push({ producer, participantId: data.participantId, source: data.source });
+      }
+    }
+    return list;
+  }
+
+  counts(): { transports: number; producers: number; consumers: number } {
+    let transports = 0;
+    let producers = 0;
+    let consumers = 0;
+    for (const peer of this.peers.values()) {
+      transports += peer.transports.size;
+      producers += peer.producers.size;
+      consumers += peer.consumers.size;
+    }
+    return { transports, producers, consumers };
+  }
+
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    this.router.close();
+    this.emit('closed', reason);
+  }
+}
+
+/** Runs a mediasoup call; mediasoup's own refusals (bad RTP parameters, closed objects) become MEDIA errors. */
+async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(ErrorCode.MEDIA, (err as Error).message);
+  }
+}

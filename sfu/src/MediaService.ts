@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import type { MediaConfig } from './config.js';
+import { MediaRoom, WORKER_CLOSED } from './MediaRoom.js';
+import { WorkerPool, type WorkerInfo } from './WorkerPool.js';
+
+type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) => void };
+
+export interface MediaServiceEvents {
+  /** The room's worker died: its participants must rebuild their transports. */
+  roomLost: [consultationId: string];
+}
+
+/**
+ * The SFU as the server sees it: one media room per consultation, placed on the
+ * least loaded worker, created on first use and re-created after a worker dies.
+ */
+export class MediaService extends EventEmitter<MediaServiceEvents> {
+  readonly pool: WorkerPool;
+  private readonly rooms = new Map<string, MediaRoom>();
+  private readonly pending = new Map<string, Promise<MediaRoom>>();
+  private closed = false;
+
+  constructor(readonly config: MediaConfig, private readonly log: Log) {
+    super();
+    this.pool = new WorkerPool(config, log);
+  }
+
+  async start(): Promise<void> {
+    await this.pool.start();
+  }
+
+  /** The consultation's media room, creating it on a worker if needed (concurrent callers share one). */
+  async room(consultationId: string): Promise<MediaRoom> {
+    const existing = this.rooms.get(consultationId);
+    if (existing && !existing.isClosed) return existing;
+    const inFlight = this.pending.get(consultationId);
+    if (inFlight) return inFlight;
+    const creation = (async () => {
+      const worker = this.pool.acquire();
+      try {
+        const room = await MediaRoom.create(consultationId, worker, this.config);
+        this.rooms.set(consultationId, room);
+        room.once('closed', (reason) => {
+          this.pool.release(worker);
+          if (this.rooms.get(consultationId) === room) this.rooms.delete(consultationId);
+          // mediasoup closes a dead worker's routers before it emits 'died'.
+          if (reason === WORKER_CLOSED && !this.closed) {
+            this.log.warn({ consultationId }, 'media room lost with its worker');
+            this.emit('roomLost', consultationId);
+          }
+        });
+        return room;
+      } catch (err) {
+        this.pool.release(worker);
+        throw err;
+      }
+    })();
+    this.pending.set(consultationId, creation);
+    try {
+      return await creation;
+    } finally {
+      this.pending.delete(consultationId);
+    }
+  }
+
+  existingRoom(consultationId: string): MediaRoom | undefined {
+    const room = this.rooms.get(consultationId);
+    return room && !room.isClosed ? room : undefined;
+  }
+
+  closeRoom(consultationId: string): void {
+    this.rooms.get(consultationId)?.close();
+  }
+
+  allRooms(): MediaRoom[] {
+    return [...this.rooms.values()];
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    return this.pool.info();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const room of this.rooms.values()) room.close('shutdown');
+    this.rooms.clear();
+    this.pool.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { types } from 'mediasoup';
+
+export interface MediaConfig {
+  /** Number of mediasoup workers; one per core by default. */
+  numWorkers: number;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  /** Local IP the transports bind to. */
+  listenIp: string;
+  /** Public IP or hostname announced in ICE candidates (needed behind NAT). */
+  announcedIp?: string;
+  /** Offer ICE-TCP candidates too, for county networks that block UDP. */
+  enableTcp: boolean;
+  initialOutgoingBitrate: number;
+  /** Cap on what one sender may push to the SFU (bps). */
+  maxIncomingBitrate: number;
+  logLevel: types.WorkerLogLevel;
+}
+
+/** Codecs every consultation router offers. VP8 first: it simulcasts fully on 3.8.4 (ENVIRONMENT.md). */
+export const MEDIA_CODECS: types.RtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 800 } },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+];

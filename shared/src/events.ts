@@ -1,0 +1,97 @@
+import type { z } from 'zod';
+import type { Ack, ErrorBody } from './errors.js';
+import type { Action } from './roles.js';
+import type { Participant, PresentParticipant, ProducerInfo, RoomSnapshot } from './domain.js';
+import * as media from './schemas/media.js';
+import * as session from './schemas/session.js';
+
+/** Transport parameters a client needs to build its side of a WebRTC transport. */
+export interface TransportInfo {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  participantId: string;
+  kind: 'audio' | 'video';
+  source: 'mic' | 'camera';
+  rtpParameters: unknown;
+  producerPaused: boolean;
+}
+
+export interface JoinReply extends RoomSnapshot {
+  routerRtpCapabilities: unknown;
+  /** Whether the server will accept media from this participant. */
+  mayPublish: { audio: boolean; video: boolean };
+}
+
+/**
+ * Every client→server request: its schema, the permission it needs, and the type of
+ * the data its ack carries. The server dispatches through this table only.
+ */
+export const REQUESTS = {
+  'session.join': { schema: session.JoinRequest, action: 'session.join' },
+  'session.leave': { schema: session.LeaveRequest, action: 'session.join' },
+  'time.sync': { schema: session.TimeSyncRequest, action: 'session.join' },
+  'media.setCapabilities': { schema: media.SetCapabilitiesRequest, action: 'media.receive' },
+  'media.createTransport': { schema: media.CreateTransportRequest, action: 'media.receive' },
+  'media.connectTransport': { schema: media.ConnectTransportRequest, action: 'media.receive' },
+  'media.restartIce': { schema: media.TransportRequest, action: 'media.receive' },
+  'media.produce': { schema: media.ProduceRequest, action: null },
+  'media.pauseProducer': { schema: media.ProducerRequest, action: null },
+  'media.resumeProducer': { schema: media.ProducerRequest, action: null },
+  'media.closeProducer': { schema: media.ProducerRequest, action: null },
+  'media.consume': { schema: media.ConsumeRequest, action: 'media.receive' },
+  'media.resumeConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
+  'media.setConsumerLayers': { schema: media.SetConsumerLayersRequest, action: 'media.receive' },
+} as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
+
+export type RequestName = keyof typeof REQUESTS;
+export type RequestPayload<N extends RequestName> = z.input<(typeof REQUESTS)[N]['schema']>;
+export type ParsedRequest<N extends RequestName> = z.output<(typeof REQUESTS)[N]['schema']>;
+
+export interface ReplyData {
+  'session.join': JoinReply;
+  'session.leave': Record<string, never>;
+  'time.sync': { clientTime: number; serverTime: number };
+  'media.setCapabilities': { consumable: number };
+  'media.createTransport': TransportInfo;
+  'media.connectTransport': Record<string, never>;
+  'media.restartIce': { iceParameters: unknown };
+  'media.produce': { producerId: string };
+  'media.pauseProducer': Record<string, never>;
+  'media.resumeProducer': Record<string, never>;
+  'media.closeProducer': Record<string, never>;
+  'media.consume': ConsumerInfo;
+  'media.resumeConsumer': Record<string, never>;
+  'media.setConsumerLayers': Record<string, never>;
+}
+
+/** socket.io's typed-events generic for the client→server direction. */
+export type ClientToServerEvents = {
+  [N in RequestName]: (payload: RequestPayload<N>, ack: (reply: Ack<ReplyData[N]>) => void) => void;
+};
+
+/** Server→client pushes. */
+export interface ServerToClientEvents {
+  'participant.joined': (p: PresentParticipant) => void;
+  'participant.updated': (p: PresentParticipant) => void;
+  'participant.left': (p: { participantId: string }) => void;
+  'media.producerAdded': (p: ProducerInfo) => void;
+  'media.producerUpdated': (p: ProducerInfo) => void;
+  'media.producerClosed': (p: { producerId: string; participantId: string }) => void;
+  'media.consumerClosed': (p: { consumerId: string; producerId: string }) => void;
+  'media.activeSpeaker': (p: { participantId: string | null }) => void;
+  /** The media server lost this consultation's media (worker died): rebuild transports. */
+  'media.reset': (p: { reason: string }) => void;
+  /** Another connection took over this participant (same link opened elsewhere). */
+  'session.replaced': () => void;
+  /** A request that could not be answered by its ack (none given, or an unknown event name). */
+  'request.rejected': (p: { event: string; error: ErrorBody }) => void;
+}
+
+export type { Participant };
