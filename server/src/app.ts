@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { Server as IoServerClass } from 'socket.io';
+import pino, { type Logger } from 'pino';
+import { AppError, ErrorCode, type ErrorBody } from '@consult/shared';
+import { MediaService } from '@consult/sfu';
+import type { ServerConfig } from './config.js';
+import { ConsultationService } from './domain/ConsultationService.js';
+import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
+import { Metrics } from './http/metrics.js';
+import { useZodValidation } from './http/schemas.js';
+import { registerConsultationRoutes } from './features/consultations/routes.js';
+import { openStore, type EventStore } from './store/index.js';
+import { Signaling, type IoServer } from './signaling/signaling.js';
+
+export interface App {
+  http: FastifyInstance;
+  io: IoServer;
+  consultations: ConsultationService;
+  media: MediaService;
+  signaling: Signaling;
+  store: EventStore;
+  log: Logger;
+  /** Signs a join link token for a participant (used by the REST API and the demo seed). */
+  issueToken: (consultationId: string, participantId: string) => string;
+  joinUrl: (token: string) => string;
+  listen: () => Promise<string>;
+  close: () => Promise<void>;
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  [ErrorCode.VALIDATION]: 400,
+  [ErrorCode.TOKEN_INVALID]: 401,
+  [ErrorCode.TOKEN_EXPIRED]: 401,
+  [ErrorCode.UNAUTHORIZED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.MEDIA]: 503,
+  [ErrorCode.INTERNAL]: 500,
+};
+
+/** Builds the whole server (store, SFU, HTTP, signaling) without listening: tests and main share it. */
+export async function buildApp(config: ServerConfig, options: { clock?: () => number; logger?: Logger } = {}): Promise<App> {
+  const clock = options.clock ?? Date.now;
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const store = await openStore({ redisUrl: config.redisUrl, dataDir: config.dataDir });
+  const secret = config.tokenSecret ?? (await store.secret('join-token', () => randomBytes(32).toString('base64url')));
+  const consultations = new ConsultationService(store, clock);
+  const loaded = await consultations.load();
+  log.info({ store: store.kind, consultations: loaded }, 'consultation logs replayed');
+
+  const media = new MediaService(config.media, log.child({ module: 'sfu' }));
+  await media.start();
+
+  const http = Fastify({
+    loggerInstance: log.child({ module: 'http' }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  }) as unknown as FastifyInstance;
+  useZodValidation(http);
+
+  const issueToken = (consultationId: string, participantId: string): string => {
+    const state = consultations.get(consultationId);
+    const participant = state?.consultation.participants.find((p) => p.id === participantId);
+    if (!participant) throw new Error(`no participant ${participantId} in ${consultationId}`);
+    const claims: JoinClaims = { consultationId, participantId, role: participant.role, exp: Math.floor(clock() / 1000) + config.tokenTtlSeconds };
+    return signJoinToken(claims, secret);
+  };
+  const verifyToken = (token: string) => verifyJoinToken(token, secret, Math.floor(clock() / 1000));
+  const joinUrl = (token: string) => `${config.publicUrl ?? ''}/join?token=${encodeURIComponent(token)}`;
+
+  http.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    let body: ErrorBody;
+    let status: number;
+    if (error instanceof AppError) {
+      body = error.toBody();
+      status = STATUS_BY_CODE[error.code] ?? 400;
+    } else if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      body = { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'request body is too large (limit 1 MB)' };
+      status = 413;
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own refusals: malformed JSON, wrong content type, empty body…
+      body = { code: ErrorCode.VALIDATION, message: error.message };
+      status = error.statusCode;
+    } else {
+      request.log.error({ err: error }, 'request failed');
+      body = { code: ErrorCode.INTERNAL, message: 'internal error; see the server log' };
+      status = 500;
+    }
+    void reply.status(status).send({ error: body });
+  });
+  http.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasClient) {
+      void reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+      return;
+    }
+    // Client-side routes (/join, /room…) all load the single-page app.
+    void reply.sendFile('index.html');
+  });
+
+  await http.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Remote consultation API', version: '0.1.0', description: 'Create consultations and issue join links; read their state.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await http.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  const io: IoServer = new IoServerClass(http.server, {
+    serveClient: false,
+    maxHttpBufferSize: 256 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    connectionStateRecovery: undefined,
+  });
+  const signaling = new Signaling(io, {
+    consultations,
+    media,
+    verifyToken,
+    reconnectGraceMs: config.reconnectGraceMs,
+    clock,
+    log: log.child({ module: 'signaling' }),
+  });
+  const metrics = new Metrics(consultations, signaling.presence, media);
+
+  http.get('/health', { schema: { hide: true } }, async (_req, reply) => {
+    const healthy = media.pool.size > 0;
+    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', workers: media.pool.size, store: store.kind });
+  });
+  http.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4').send(await metrics.render()),
+  );
+
+  await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
+
+  const hasClient = existsSync(path.join(config.clientDir, 'index.html'));
+  if (hasClient) {
+    await http.register(fastifyStatic, { root: config.clientDir, wildcard: false, index: ['index.html'] });
+  } else {
+    log.warn({ clientDir: config.clientDir }, 'client is not built; only the API is served');
+  }
+
+  let closed = false;
+  return {
+    http,
+    io,
+    consultations,
+    media,
+    signaling,
+    store,
+    log,
+    issueToken,
+    joinUrl,
+    async listen() {
+      return http.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      signaling.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await http.close().catch(() => undefined);
+      metrics.close();
+      media.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { AppError, ErrorCode } from '@consult/shared';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Routes declare zod schemas; Fastify sees their JSON Schema (so @fastify/swagger
+ * documents them) and validates with zod itself through this compiler. One schema,
+ * two uses: the OpenAPI document is generated, never written by hand.
+ */
+const zodOf = new WeakMap<object, z.ZodType>();
+
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  zodOf.set(json, schema);
+  return json;
+}
+
+export function useZodValidation(app: FastifyInstance): void {
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const zod = zodOf.get(schema);
+    if (!zod) throw new Error('route schema was not built with jsonSchema()');
+    return (data: unknown) => {
+      const result = zod.safeParse(data);
+      if (result.success) return { value: result.data };
+      const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+      const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      return { error: new AppError(ErrorCode.VALIDATION, `invalid ${httpPart ?? 'request'}: ${summary}`, issues) };
+    };
+  });
+  // Replies are plain JSON; response schemas are there for the documentation.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}

@@ -1,0 +1,326 @@
+import type { Server, Socket } from 'socket.io';
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import {
+  AppError,
+  ErrorCode,
+  REQUESTS,
+  can,
+  invalidState,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type JoinReply,
+  type Participant,
+  type ParsedRequest,
+  type ProducerInfo,
+  type ReplyData,
+  type RequestName,
+  type ServerToClientEvents,
+} from '@consult/shared';
+import type { MediaRoom, MediaService } from '@consult/sfu';
+import type { ConsultationService } from '../domain/ConsultationService.js';
+import type { LeaveReason } from '../domain/consultation.js';
+import type { JoinClaims } from '../domain/tokens.js';
+import { Presence, toPresent } from './Presence.js';
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** What a socket is, once joined. */
+interface SocketContext {
+  consultationId: string;
+  participant: Participant;
+}
+
+type Handler<N extends RequestName> = (socket: IoSocket, ctx: SocketContext | undefined, payload: ParsedRequest<N>) => Promise<ReplyData[N]>;
+
+export interface SignalingDeps {
+  consultations: ConsultationService;
+  media: MediaService;
+  verifyToken: (token: string) => JoinClaims;
+  reconnectGraceMs: number;
+  clock: () => number;
+  log: Logger;
+}
+
+/** Requests one socket may make per second before it is told to slow down. */
+const RATE_LIMIT_PER_SECOND = 60;
+
+/**
+ * The socket.io side: every request goes parse → find the participant → check the
+ * permission from the table → run → answer the ack → broadcast.
+ */
+export class Signaling {
+  readonly presence = new Presence();
+  private readonly contexts = new Map<string, SocketContext>();
+  private readonly wiredRooms = new WeakSet<MediaRoom>();
+
+  constructor(private readonly io: IoServer, private readonly deps: SignalingDeps) {
+    deps.media.on('roomLost', (consultationId) => {
+      // Everyone's transports went with the worker; clients rebuild on a fresh room.
+      io.to(consultationId).emit('media.reset', { reason: 'media server restarted' });
+    });
+    io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  private onConnection(socket: IoSocket): void {
+    let windowStart = 0;
+    let inWindow = 0;
+    for (const name of Object.keys(REQUESTS) as RequestName[]) {
+      socket.on(name, (payload: unknown, ack: unknown) => {
+        const now = Date.now();
+        if (now - windowStart >= 1000) {
+          windowStart = now;
+          inWindow = 0;
+        }
+        inWindow++;
+        const reply = (body: { ok: true; data: unknown } | { ok: false; error: ErrorBody }) => {
+          if (typeof ack === 'function') ack(body);
+          else if (!body.ok) socket.emit('request.rejected', { event: name, error: body.error });
+        };
+        if (inWindow > RATE_LIMIT_PER_SECOND) {
+          reply({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'too many requests; slow down' } });
+          return;
+        }
+        if (typeof ack !== 'function') {
+          reply({ ok: false, error: { code: ErrorCode.VALIDATION, message: `${name} needs an acknowledgement callback` } });
+          return;
+        }
+        this.dispatch(socket, name, payload).then(
+          (data) => reply({ ok: true, data }),
+          (err: unknown) => reply({ ok: false, error: this.toErrorBody(err, name) }),
+        );
+      });
+    }
+    socket.onAny((event: string) => {
+      if (!(event in REQUESTS)) {
+        socket.emit('request.rejected', { event: String(event).slice(0, 64), error: { code: ErrorCode.NOT_FOUND, message: 'unknown event' } });
+      }
+    });
+    socket.on('disconnect', () => this.onDisconnect(socket));
+  }
+
+  private toErrorBody(err: unknown, event: string): ErrorBody {
+    if (err instanceof AppError) return err.toBody();
+    this.deps.log.error({ err, event }, 'request failed');
+    return { code: ErrorCode.INTERNAL, message: 'the server could not complete this request' };
+  }
+
+  private async dispatch<N extends RequestName>(socket: IoSocket, name: N, payload: unknown): Promise<ReplyData[N]> {
+    const definition = REQUESTS[name];
+    const parsed = definition.schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new AppError(
+        ErrorCode.VALIDATION,
+        `invalid ${name} payload`,
+        parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+      );
+    }
+    const ctx = this.contexts.get(socket.id);
+    if (name !== 'session.join') {
+      if (!ctx) throw invalidState('join the consultation first (session.join)');
+      if (definition.action && !can(ctx.participant.role, definition.action)) {
+        throw new AppError(ErrorCode.FORBIDDEN, `a ${ctx.participant.role} may not ${name}`);
+      }
+    }
+    const handler = this.handlers[name] as Handler<N>;
+    return handler(socket, ctx, parsed.data as ParsedRequest<N>);
+  }
+
+  /** The media room of a consultation, with its events forwarded to the sockets. */
+  private async room(consultationId: string): Promise<MediaRoom> {
+    const room = await this.deps.media.room(consultationId);
+    if (!this.wiredRooms.has(room)) {
+      this.wiredRooms.add(room);
+      room.on('producerClosed', (p) => this.io.to(consultationId).emit('media.producerClosed', p));
+      room.on('consumerClosed', ({ participantId, consumerId, producerId }) => {
+        const socketId = this.presence.socketOf(consultationId, participantId);
+        if (socketId) this.io.to(socketId).emit('media.consumerClosed', { consumerId, producerId });
+      });
+      room.on('activeSpeaker', (participantId) => this.io.to(consultationId).emit('media.activeSpeaker', { participantId }));
+    }
+    return room;
+  }
+
+  private producerInfo(producer: types.Producer, participantId: string, source: ProducerInfo['source']): ProducerInfo {
+    return { producerId: producer.id, participantId, kind: producer.kind, source, paused: producer.paused };
+  }
+
+  private readonly handlers: { [N in RequestName]: Handler<N> } = {
+    'session.join': async (socket, ctx, { token }) => {
+      if (ctx) throw invalidState('this connection has already joined');
+      const claims = this.deps.verifyToken(token);
+      const state = this.deps.consultations.get(claims.consultationId);
+      const participant = state?.consultation.participants.find((p) => p.id === claims.participantId);
+      if (!state || !participant || participant.role !== claims.role) {
+        throw new AppError(ErrorCode.TOKEN_INVALID, 'join link does not match a participant of this consultation');
+      }
+      const consultationId = state.consultation.id;
+      const room = await this.room(consultationId);
+      const { previous } = this.presence.connect(consultationId, participant, socket.id, this.deps.clock());
+      if (previous?.socketId && previous.socketId !== socket.id) {
+        // The same link opened elsewhere: the newer connection wins.
+        const old = this.io.sockets.sockets.get(previous.socketId);
+        this.contexts.delete(previous.socketId);
+        old?.emit('session.replaced');
+        old?.disconnect(true);
+      }
+      room.removePeer(participant.id);
+      const newContext: SocketContext = { consultationId, participant };
+      this.contexts.set(socket.id, newContext);
+      await socket.join(consultationId);
+      if (!previous) {
+        await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.joined', data: { participantId: participant.id } }]);
+      }
+      const entry = this.presence.get(consultationId, participant.id);
+      if (entry && entry.socketId === socket.id) {
+        socket.to(consultationId).emit(previous ? 'participant.updated' : 'participant.joined', toPresent(entry));
+      }
+      const reply: JoinReply = {
+        consultation: {
+          id: consultationId,
+          title: state.consultation.title,
+          language: state.consultation.language,
+          agenda: state.consultation.agenda,
+          sites: state.consultation.sites,
+        },
+        self: participant,
+        participants: this.presence.list(consultationId),
+        producers: room.producers().map(({ producer, participantId, source }) => this.producerInfo(producer, participantId, source)),
+        activeSpeakerId: room.currentSpeaker,
+        serverTime: this.deps.clock(),
+        routerRtpCapabilities: room.rtpCapabilities,
+        mayPublish: { audio: can(participant.role, 'media.produce.audio'), video: can(participant.role, 'media.produce.video') },
+      };
+      return reply;
+    },
+
+    'session.leave': async (socket, ctx) => {
+      await this.leave(socket.id, ctx!, 'left');
+      return {};
+    },
+
+    'time.sync': async (_socket, _ctx, { clientTime }) => ({ clientTime, serverTime: this.deps.clock() }),
+
+    'media.setCapabilities': async (_socket, ctx, { rtpCapabilities }) => {
+      const room = await this.room(ctx!.consultationId);
+      return { consumable: room.setCapabilities(ctx!.participant.id, rtpCapabilities as unknown as types.RtpCapabilities) };
+    },
+
+    'media.createTransport': async (_socket, ctx, { direction }) => {
+      const { participant, consultationId } = ctx!;
+      if (direction === 'send' && !can(participant.role, 'media.produce.audio') && !can(participant.role, 'media.produce.video')) {
+        throw new AppError(ErrorCode.FORBIDDEN, `a ${participant.role} does not publish media`);
+      }
+      const room = await this.room(consultationId);
+      return room.createTransport(participant.id, direction);
+    },
+
+    'media.connectTransport': async (_socket, ctx, { transportId, dtlsParameters }) => {
+      const room = await this.room(ctx!.consultationId);
+      await room.connectTransport(ctx!.participant.id, transportId, dtlsParameters as types.DtlsParameters);
+      return {};
+    },
+
+    'media.restartIce': async (_socket, ctx, { transportId }) => {
+      const room = await this.room(ctx!.consultationId);
+      return { iceParameters: await room.restartIce(ctx!.participant.id, transportId) };
+    },
+
+    'media.produce': async (socket, ctx, request) => {
+      const { participant, consultationId } = ctx!;
+      const action = request.kind === 'audio' ? 'media.produce.audio' : 'media.produce.video';
+      if (!can(participant.role, action)) throw new AppError(ErrorCode.FORBIDDEN, `a ${participant.role} may not publish ${request.kind}`);
+      if ((request.kind === 'audio') !== (request.source === 'mic')) {
+        throw new AppError(ErrorCode.VALIDATION, `source ${request.source} does not carry ${request.kind}`);
+      }
+      const room = await this.room(consultationId);
+      const producer = await room.produce(participant.id, {
+        transportId: request.transportId,
+        kind: request.kind,
+        source: request.source,
+        rtpParameters: request.rtpParameters as unknown as types.RtpParameters,
+        paused: request.paused,
+      });
+      socket.to(consultationId).emit('media.producerAdded', this.producerInfo(producer, participant.id, request.source));
+      return { producerId: producer.id };
+    },
+
+    'media.pauseProducer': async (socket, ctx, { producerId }) => this.setProducerPaused(socket, ctx!, producerId, true),
+    'media.resumeProducer': async (socket, ctx, { producerId }) => this.setProducerPaused(socket, ctx!, producerId, false),
+
+    'media.closeProducer': async (_socket, ctx, { producerId }) => {
+      const room = await this.room(ctx!.consultationId);
+      room.peer(ctx!.participant.id).producer(producerId).close();
+      return {};
+    },
+
+    'media.consume': async (_socket, ctx, { producerId }) => {
+      const room = await this.room(ctx!.consultationId);
+      return room.consume(ctx!.participant.id, producerId);
+    },
+
+    'media.resumeConsumer': async (_socket, ctx, { consumerId }) => {
+      const room = await this.room(ctx!.consultationId);
+      await room.resumeConsumer(ctx!.participant.id, consumerId);
+      return {};
+    },
+
+    'media.setConsumerLayers': async (_socket, ctx, { consumerId, spatialLayer }) => {
+      const room = await this.room(ctx!.consultationId);
+      await room.setConsumerLayers(ctx!.participant.id, consumerId, spatialLayer);
+      return {};
+    },
+  };
+
+  private async setProducerPaused(socket: IoSocket, ctx: SocketContext, producerId: string, paused: boolean): Promise<Record<string, never>> {
+    const room = await this.room(ctx.consultationId);
+    const producer = room.peer(ctx.participant.id).producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    const source = (producer.appData as { source: ProducerInfo['source'] }).source;
+    socket.to(ctx.consultationId).emit('media.producerUpdated', this.producerInfo(producer, ctx.participant.id, source));
+    return {};
+  }
+
+  private onDisconnect(socket: IoSocket): void {
+    const ctx = this.contexts.get(socket.id);
+    if (!ctx) return;
+    this.contexts.delete(socket.id);
+    const { consultationId, participant } = ctx;
+    this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
+    const entry = this.presence.suspend(consultationId, participant.id, socket.id, this.deps.reconnectGraceMs, () => {
+      this.io.to(consultationId).emit('participant.left', { participantId: participant.id });
+      this.recordLeave(consultationId, participant.id, 'timeout');
+    });
+    if (entry) this.io.to(consultationId).emit('participant.updated', toPresent(entry));
+  }
+
+  private async leave(socketId: string, ctx: SocketContext, reason: LeaveReason): Promise<void> {
+    const { consultationId, participant } = ctx;
+    this.contexts.delete(socketId);
+    this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
+    if (this.presence.socketOf(consultationId, participant.id) === socketId) {
+      this.presence.remove(consultationId, participant.id);
+      this.io.to(consultationId).emit('participant.left', { participantId: participant.id });
+      await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.left', data: { participantId: participant.id, reason } }]);
+    }
+    this.io.sockets.sockets.get(socketId)?.leave(consultationId);
+  }
+
+  private recordLeave(consultationId: string, participantId: string, reason: LeaveReason): void {
+    this.deps.consultations
+      .commit(consultationId, () => [{ type: 'attendance.left', data: { participantId, reason } }])
+      .catch((err: unknown) => this.deps.log.error({ err, consultationId, participantId }, 'could not record leave'));
+  }
+
+  /** Participants present now in a consultation. */
+  present(consultationId: string) {
+    return this.presence.list(consultationId);
+  }
+
+  close(): void {
+    this.presence.clear();
+    this.contexts.clear();
+  }
+}
