@@ -146,7 +146,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   if (hasClient) {
     await http.register(fastifyStatic, { root: config.clientDir, wildcard: false, index: ['index.html'] });
   } else {
-    log.warn({ clientDir: config.clientDir }, 'client is not built; only the API is served');
+    log.info({ clientDir: config.clientDir }, 'client is not built; only the API is served');
   }
 
   let closed = false;

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MediaConfig } from '@consult/sfu';
 
 export interface ServerConfig {
@@ -32,7 +33,7 @@ const int = (value: string | undefined, fallback: number, name: string): number 
 
 /** Reads the configuration from the environment; every value has a safe demo default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const root = path.resolve(import.meta.dirname, '..', '..');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const certFile = env.TLS_CERT_FILE;
   const keyFile = env.TLS_KEY_FILE;
   if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be given together');

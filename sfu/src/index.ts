@@ -2,4 +2,3 @@ export * from './config.js';
 export * from './WorkerPool.js';
 export * from './MediaRoom.js';
 export * from './MediaService.js';
-export * from './layers.js';

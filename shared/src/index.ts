@@ -6,3 +6,4 @@ export * from './events.js';
 export * as mediaSchemas from './schemas/media.js';
 export * as sessionSchemas from './schemas/session.js';
 export * from './schemas/consultation.js';
+export * from './layers.js';

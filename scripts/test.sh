@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (real mediasoup, socket.io, file store and a real
+# redis-server started here) and e2e (Debian's Chromium). Sets the system up first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+redis_pid=""
+cleanup() { [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+if command -v redis-server >/dev/null; then
+  port=$((20000 + RANDOM % 20000))
+  redis_dir=$(mktemp -d)
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always --dir "$redis_dir" --daemonize no >"$redis_dir/redis.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  export TEST_REDIS_URL="redis://127.0.0.1:$port"
+  echo "[test] redis-server on port $port"
+else
+  echo "[test] redis-server is not installed: the Redis store tests will fail" >&2
+fi
+
+npx vitest run "$@"
