@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsultation, sleep, startServer, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { inbound, launchBrowser, personPage, screenshot, transportStats } from '../helpers/browser.js';
+
+let h: Harness;
+let c: CreatedConsultation;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await startServer();
+  if (!existsSync(`${h.config.clientDir}/index.html`)) throw new Error('client is not built: run npm run build first');
+  c = await createConsultation(h.url);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+const linkOf = (name: string) => h.url + c.participants.find((p) => p.name === name)!.joinUrl;
+
+async function join(page: Page, name: string): Promise<void> {
+  await page.goto(linkOf(name));
+  await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 20_000 });
+  await page.click('[data-testid="join-button"]');
+  await page.waitForSelector('[data-testid="participant-list"]', { timeout: 20_000 });
+}
+
+/** Polls until the page decodes video frames and receives audio from someone. */
+async function waitForMedia(page: Page, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let stats = await transportStats(page);
+  while (Date.now() < deadline) {
+    stats = await transportStats(page);
+    const video = inbound(stats, 'video').some((s) => (s.framesDecoded ?? 0) > 5);
+    const audio = inbound(stats, 'audio').some((s) => (s.packetsReceived ?? 0) > 20);
+    if (video && audio) return stats;
+    await sleep(500);
+  }
+  return stats;
+}
+
+describe('two members and an observer in Chromium', () => {
+  it('each member receives the other’s audio and video with frames decoded; the observer receives and sends nothing', async () => {
+    const a = await personPage(browser);
+    const b = await personPage(browser);
+    const o = await personPage(browser, 375, 740);
+    await join(a, '委员甲');
+    await join(b, '委员乙');
+    await join(o, '观众');
+
+    const statsA = await waitForMedia(a);
+    const statsB = await waitForMedia(b);
+    for (const stats of [statsA, statsB]) {
+      expect(inbound(stats, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
+      expect(inbound(stats, 'audio').some((s) => (s.packetsReceived ?? 0) > 20)).toBe(true);
+    }
+
+    const statsO = await waitForMedia(o);
+    expect(inbound(statsO, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
+    expect(statsO.send.filter((s) => s.type === 'outbound-rtp')).toEqual([]);
+    const room = h.app.media.existingRoom(c.id)!;
+    const observerId = c.participants.find((p) => p.name === '观众')!.id;
+    expect(room.peers.get(observerId)?.producers.size ?? 0).toBe(0);
+
+    // Each member sees the other's tile with video playing.
+    const idB = c.participants.find((p) => p.name === '委员乙')!.id;
+    await a.waitForSelector(`[data-testid="tile-${idB}"][data-has-video="true"]`, { timeout: 15_000 });
+
+    await screenshot(a, 'room-member-desktop');
+    await screenshot(o, 'room-observer-375px');
+    // The participant list groups people by site with their role.
+    const listText = await a.$eval('[data-testid="participant-list"]', (el) => el.textContent ?? '');
+    expect(listText).toContain('湖滨县');
+    expect(listText).toContain('委员乙');
+    await Promise.all([a, b, o].map((p) => p.browserContext().close()));
+  });
+
+  it('shows a clear page for a forged link and for a missing one', async () => {
+    const page = await personPage(browser, 375, 740);
+    await page.goto(`${h.url}/join?token=v1.forged.link`);
+    await page.waitForSelector('[data-testid="error-page"]', { timeout: 15_000 });
+    expect(await page.$eval('[data-testid="error-page"]', (el) => el.getAttribute('data-code'))).toBe('TOKEN_INVALID');
+    const text = await page.$eval('[data-testid="error-page"]', (el) => el.textContent ?? '');
+    expect(text).toMatch(/[\u4e00-\u9fff]/); // Chinese by default
+    await screenshot(page, 'error-forged-link');
+    await page.goto(`${h.url}/join`);
+    await page.waitForSelector('[data-testid="error-page"]', { timeout: 15_000 });
+    await page.browserContext().close();
+  });
+});
