@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium redis-server ffmpeg)
+# fonts-noto-cjk: Chinese glyphs in Chromium (screenshots, and members on Linux desktops).
+APT_PACKAGES=(chromium redis-server ffmpeg fonts-noto-cjk)
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${APT_PACKAGES[@]}"; do have_pkg "$p" || missing+=("$p"); done

@@ -72,6 +72,8 @@ export const SessionInfoReply = z.object({
   expiresAt: z.number(),
 });
 
+export type SessionInfo = z.infer<typeof SessionInfoReply>;
+
 export const ErrorReply = z.object({
   error: z.object({
     code: z.string(),

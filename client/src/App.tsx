@@ -1,0 +1,37 @@
+import { useEffect } from 'react';
+import { useStore } from './store';
+import { translate } from './i18n';
+import { bootstrap } from './features/session/controller';
+import { Toasts } from './features/toasts/Toasts';
+import { ErrorPage } from './pages/ErrorPage';
+import { JoinPage } from './pages/JoinPage';
+import { LeftPage } from './pages/LeftPage';
+import { LoadingPage } from './pages/LoadingPage';
+import { RoomPage } from './pages/RoomPage';
+
+/** Picks the page for the session phase; `/` and `/join` behave the same (both read `?token=`). */
+export function App() {
+  const phase = useStore((s) => s.phase);
+  const lang = useStore((s) => s.lang);
+  const title = useStore((s) => s.consultation?.title ?? s.sessionInfo?.consultation.title);
+
+  useEffect(() => {
+    void bootstrap();
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = title ? translate(lang, 'app.documentTitle', { title }) : translate(lang, 'app.name');
+  }, [lang, title]);
+
+  return (
+    <>
+      {phase === 'loading' && <LoadingPage />}
+      {(phase === 'lobby' || phase === 'joining') && <JoinPage />}
+      {phase === 'room' && <RoomPage />}
+      {phase === 'left' && <LeftPage />}
+      {phase === 'error' && <ErrorPage />}
+      <Toasts />
+    </>
+  );
+}

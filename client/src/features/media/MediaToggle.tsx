@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import type { MediaSource } from '@consult/shared';
+import { useStore } from '../../store';
+import { useT } from '../../i18n';
+import { Icon } from '../ui/Icon';
+import { setSourceEnabled } from './engine';
+
+/** The microphone or camera on/off button (a toggle: aria-pressed is "on"). */
+export function MediaToggle({ source }: { source: MediaSource }) {
+  const t = useT();
+  const isMic = source === 'mic';
+  const on = useStore((s) => (isMic ? s.local.micOn : s.local.camOn));
+  const hasDevice = useStore((s) => (isMic ? s.local.micTrackId : s.local.camTrackId) !== null);
+  const allowed = useStore((s) => (isMic ? s.mayPublish.audio : s.mayPublish.video));
+  const [busy, setBusy] = useState(false);
+
+  const unavailable = !hasDevice || !allowed;
+  const pressed = on && !unavailable;
+  const hint = !allowed
+    ? t('room.notAllowedHint')
+    : !hasDevice
+      ? t('room.noDeviceHint')
+      : t(isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint');
+  const label = t(isMic ? 'room.micToggle' : 'room.camToggle');
+
+  const toggle = async () => {
+    // aria-disabled keeps the button focusable, so its hint stays discoverable; ignore the click instead.
+    if (unavailable || busy) return;
+    setBusy(true);
+    try {
+      await setSourceEnabled(source, !on);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <button
+      type="button"
+      className={`ctrl ${pressed ? 'ctrl--on' : 'ctrl--off'}`}
+      data-testid={isMic ? 'mic-toggle' : 'cam-toggle'}
+      aria-pressed={pressed}
+      aria-disabled={unavailable || busy}
+      aria-label={label}
+      title={hint}
+      onClick={() => void toggle()}
+    >
+      <Icon name={isMic ? (pressed ? 'mic' : 'micOff') : pressed ? 'camera' : 'cameraOff'} />
+      <span className="ctrl__label">{label}</span>
+    </button>
+  );
+}

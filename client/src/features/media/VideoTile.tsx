@@ -1,0 +1,51 @@
+import { publishes } from '@consult/shared';
+import { useStore } from '../../store';
+import { useT } from '../../i18n';
+import { Icon } from '../ui/Icon';
+import { selectProducer } from './slice';
+import { initials, useTrackPlayback } from './useTrackPlayback';
+
+/** A remote participant's video (or initials), name, site, muted and reconnecting marks. */
+export function VideoTile({ participantId, featured = false }: { participantId: string; featured?: boolean }) {
+  const t = useT();
+  const participant = useStore((s) => s.participants[participantId]);
+  const siteName = useStore((s) => s.consultation?.sites.find((site) => site.id === participant?.siteId)?.name);
+  const camConsumerId = useStore((s) => s.consumerIds[participantId]?.camera ?? null);
+  const camPaused = useStore((s) => selectProducer(s, participantId, 'camera')?.paused ?? false);
+  const mic = useStore((s) => selectProducer(s, participantId, 'mic'));
+  const speaking = useStore((s) => s.activeSpeakerId === participantId);
+  const { ref, playing } = useTrackPlayback(camConsumerId);
+
+  if (!participant) return null;
+  const hasVideo = playing && !camPaused;
+  // No microphone producer from someone who could publish one also means they cannot be heard.
+  const muted = mic ? mic.paused : publishes(participant.role);
+  const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : ''].filter(Boolean).join(' ');
+
+  return (
+    <figure className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'}>
+      <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
+      {!hasVideo && (
+        <div className="tile__avatar" aria-hidden="true">
+          {initials(participant.name)}
+        </div>
+      )}
+      <figcaption className="tile__caption">
+        {muted && (
+          <span className="tile__mark" role="img" aria-label={t('room.muted')} title={t('room.muted')}>
+            <Icon name="micOff" size={16} />
+          </span>
+        )}
+        {camPaused && (
+          <span className="tile__mark" role="img" aria-label={t('room.camOff')} title={t('room.camOff')}>
+            <Icon name="cameraOff" size={16} />
+          </span>
+        )}
+        <span className="tile__name">{participant.name}</span>
+        {siteName && <span className="tile__site">{siteName}</span>}
+        {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}
+        {participant.status === 'reconnecting' && <span className="badge badge--warn">{t('room.statusReconnecting')}</span>}
+      </figcaption>
+    </figure>
+  );
+}

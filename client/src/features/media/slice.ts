@@ -1,0 +1,130 @@
+import type { StateCreator } from 'zustand';
+import { publishes, type MediaSource, type PresentParticipant, type ProducerInfo } from '@consult/shared';
+import type { AppState } from '../../store';
+import { orderParticipants } from '../participants/slice';
+
+/** Why the local camera/microphone could not be opened. */
+export type LocalMediaError = 'denied' | 'notFound' | 'insecure' | 'failed';
+
+/** The local devices, by registry key (track id) and wish to send. */
+export interface LocalMediaState {
+  /** Registry key of the microphone track, if one is open. */
+  micTrackId: string | null;
+  /** Registry key of the camera track, if one is open. */
+  camTrackId: string | null;
+  micOn: boolean;
+  camOn: boolean;
+  /** True while getUserMedia is asking or opening. */
+  acquiring: boolean;
+  error: LocalMediaError | null;
+}
+
+/** The devices chosen on the join page; null means the browser's default. */
+export interface DeviceChoice {
+  cameraId: string | null;
+  micId: string | null;
+  speakerId: string | null;
+}
+
+export interface MediaSlice {
+  /** Other participants' published tracks, by producer id. */
+  remoteProducers: Record<string, ProducerInfo>;
+  /** Consumer ids (registry keys of remote tracks), by participant and source. */
+  consumerIds: Record<string, Partial<Record<MediaSource, string>>>;
+  /** Our own producers on the server, by source. */
+  ownProducerIds: Partial<Record<MediaSource, string>>;
+  /** Who the server says is speaking now (null in silence). */
+  activeSpeakerId: string | null;
+  /** The last other participant who spoke: kept through silences so the main view does not flicker. */
+  lastRemoteSpeakerId: string | null;
+  local: LocalMediaState;
+  devices: DeviceChoice;
+  /** The browser refused to start remote audio without a click. */
+  audioBlocked: boolean;
+  setRemoteProducers: (list: ProducerInfo[]) => void;
+  upsertRemoteProducer: (producer: ProducerInfo) => void;
+  removeRemoteProducer: (producerId: string) => void;
+  setConsumer: (participantId: string, source: MediaSource, consumerId: string) => void;
+  removeConsumer: (consumerId: string) => void;
+  setOwnProducer: (source: MediaSource, producerId: string | null) => void;
+  setActiveSpeaker: (participantId: string | null) => void;
+  setLocal: (patch: Partial<LocalMediaState>) => void;
+  setDevice: (kind: keyof DeviceChoice, deviceId: string | null) => void;
+  setAudioBlocked: (blocked: boolean) => void;
+  /** Forgets every server-side media id (before a rebuild); keeps local devices and wishes. */
+  clearMediaIds: () => void;
+}
+
+export const createMediaSlice: StateCreator<AppState, [], [], MediaSlice> = (set) => ({
+  remoteProducers: {},
+  consumerIds: {},
+  ownProducerIds: {},
+  activeSpeakerId: null,
+  lastRemoteSpeakerId: null,
+  local: { micTrackId: null, camTrackId: null, micOn: true, camOn: true, acquiring: false, error: null },
+  devices: { cameraId: null, micId: null, speakerId: null },
+  audioBlocked: false,
+  setRemoteProducers: (list) => set({ remoteProducers: Object.fromEntries(list.map((p) => [p.producerId, p])) }),
+  upsertRemoteProducer: (producer) => set((s) => ({ remoteProducers: { ...s.remoteProducers, [producer.producerId]: producer } })),
+  removeRemoteProducer: (producerId) =>
+    set((s) => {
+      if (!(producerId in s.remoteProducers)) return s;
+      const { [producerId]: _gone, ...rest } = s.remoteProducers;
+      return { remoteProducers: rest };
+    }),
+  setConsumer: (participantId, source, consumerId) =>
+    set((s) => ({ consumerIds: { ...s.consumerIds, [participantId]: { ...s.consumerIds[participantId], [source]: consumerId } } })),
+  removeConsumer: (consumerId) =>
+    set((s) => {
+      const consumerIds: MediaSlice['consumerIds'] = {};
+      let changed = false;
+      for (const [participantId, bySource] of Object.entries(s.consumerIds)) {
+        const kept = Object.fromEntries(Object.entries(bySource).filter(([, id]) => id !== consumerId));
+        if (Object.keys(kept).length !== Object.keys(bySource).length) changed = true;
+        if (Object.keys(kept).length > 0) consumerIds[participantId] = kept;
+      }
+      return changed ? { consumerIds } : s;
+    }),
+  setOwnProducer: (source, producerId) =>
+    set((s) => {
+      const ownProducerIds = { ...s.ownProducerIds };
+      if (producerId) ownProducerIds[source] = producerId;
+      else delete ownProducerIds[source];
+      return { ownProducerIds };
+    }),
+  setActiveSpeaker: (participantId) =>
+    set((s) => ({
+      activeSpeakerId: participantId,
+      lastRemoteSpeakerId: participantId && participantId !== s.self?.id ? participantId : s.lastRemoteSpeakerId,
+    })),
+  setLocal: (patch) => set((s) => ({ local: { ...s.local, ...patch } })),
+  setDevice: (kind, deviceId) => set((s) => ({ devices: { ...s.devices, [kind]: deviceId } })),
+  setAudioBlocked: (audioBlocked) => set({ audioBlocked }),
+  clearMediaIds: () => set({ remoteProducers: {}, consumerIds: {}, ownProducerIds: {} }),
+});
+
+/** The producer a participant publishes for a source, if any. */
+export function selectProducer(state: AppState, participantId: string, source: MediaSource): ProducerInfo | undefined {
+  for (const producer of Object.values(state.remoteProducers)) {
+    if (producer.participantId === participantId && producer.source === source) return producer;
+  }
+  return undefined;
+}
+
+/** Other participants who can appear on the stage (those whose role publishes), in display order. */
+export function stageParticipants(participants: AppState['participants'], selfId: string | undefined): PresentParticipant[] {
+  return orderParticipants(Object.values(participants)).filter((p) => p.id !== selfId && publishes(p.role));
+}
+
+/**
+ * Who fills the main view: the last other participant who spoke while still
+ * present; otherwise the first one on stage whose video we receive; otherwise
+ * the first one on stage at all.
+ */
+export function selectFeaturedId(state: AppState): string | null {
+  const selfId = state.self?.id;
+  const speaker = state.lastRemoteSpeakerId;
+  if (speaker && speaker !== selfId && speaker in state.participants) return speaker;
+  const others = stageParticipants(state.participants, selfId);
+  return (others.find((p) => state.consumerIds[p.id]?.camera) ?? others[0])?.id ?? null;
+}

@@ -1,0 +1,96 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { publishes, type PresentParticipant, type Site } from '@consult/shared';
+import { useStore } from '../../store';
+import { roleKey, useT } from '../../i18n';
+import { Icon } from '../ui/Icon';
+import { selectProducer } from '../media/slice';
+import { orderParticipants } from './slice';
+
+const NO_SITES: Site[] = [];
+
+interface SiteGroup {
+  id: string;
+  name: string | null;
+  people: PresentParticipant[];
+}
+
+/**
+ * Everyone present, grouped by site in the consultation's site order. A sidebar on
+ * wide screens; on narrow ones a drawer opened from the controls bar.
+ */
+export function ParticipantList({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useT();
+  const participants = useStore((s) => s.participants);
+  const sites = useStore((s) => s.consultation?.sites ?? NO_SITES);
+  const closeRef = useRef<HTMLButtonElement>(null);
+
+  const groups = useMemo(() => {
+    const ordered = orderParticipants(Object.values(participants));
+    const known = new Set(sites.map((site) => site.id));
+    const result: SiteGroup[] = sites.map((site) => ({ id: site.id, name: site.name, people: ordered.filter((p) => p.siteId === site.id) }));
+    result.push({ id: '', name: null, people: ordered.filter((p) => !known.has(p.siteId)) });
+    return result.filter((group) => group.people.length > 0);
+  }, [participants, sites]);
+
+  useEffect(() => {
+    if (!open) return;
+    closeRef.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
+
+  return (
+    <aside id="participant-list" className={open ? 'plist plist--open' : 'plist'} data-testid="participant-list" aria-labelledby="plist-title">
+      <div className="plist__head">
+        <h2 id="plist-title" className="plist__title">
+          {t('room.participants', { count: Object.keys(participants).length })}
+        </h2>
+        <button type="button" ref={closeRef} className="icon-btn plist__close" aria-label={t('room.participantsClose')} title={t('room.participantsClose')} onClick={onClose}>
+          <Icon name="close" />
+        </button>
+      </div>
+      {groups.map((group) => (
+        <section key={group.id} className="plist__site" aria-label={group.name ?? t('room.otherSite')}>
+          <h3 className="plist__site-name">{group.name ?? t('room.otherSite')}</h3>
+          <ul className="plist__people">
+            {group.people.map((p) => (
+              <ParticipantRow key={p.id} participant={p} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </aside>
+  );
+}
+
+function ParticipantRow({ participant }: { participant: PresentParticipant }) {
+  const t = useT();
+  const isSelf = useStore((s) => s.self?.id === participant.id);
+  const mic = useStore((s) => selectProducer(s, participant.id, 'mic'));
+  const selfMicOn = useStore((s) => s.local.micOn && s.ownProducerIds.mic !== undefined);
+  const muted = publishes(participant.role) && (isSelf ? !selfMicOn : !mic || mic.paused);
+  const reconnecting = participant.status === 'reconnecting';
+  return (
+    <li className="plist__row" data-testid={`participant-${participant.id}`} data-status={participant.status}>
+      <span className="plist__name">
+        {participant.name}
+        {isSelf && <span className="plist__you">{t('room.you')}</span>}
+      </span>
+      <span className={`role-tag role-tag--${participant.role}`}>{t(roleKey(participant.role))}</span>
+      {reconnecting && (
+        <span className="badge badge--warn">
+          <Icon name="signal" size={14} />
+          {t('room.statusReconnecting')}
+        </span>
+      )}
+      {muted && (
+        <span className="plist__mark" role="img" aria-label={t('room.muted')} title={t('room.muted')}>
+          <Icon name="micOff" size={16} />
+        </span>
+      )}
+    </li>
+  );
+}

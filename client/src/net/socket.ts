@@ -1,0 +1,60 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ReplyData, RequestName, RequestPayload, ServerToClientEvents } from '@consult/shared';
+import { RequestError, toErrorCode } from './errors';
+
+export type ConsultSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** How long a request may wait for its acknowledgement. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+let current: ConsultSocket | null = null;
+
+/**
+ * Creates the one socket of this page (closing any previous one). It is returned
+ * unconnected so that listeners can be attached before the first `connect`.
+ */
+export function openSocket(): ConsultSocket {
+  closeSocket();
+  // WebSocket only: long-polling would need sticky sessions behind a load balancer.
+  current = io({ transports: ['websocket'], autoConnect: false });
+  return current;
+}
+
+/** Disconnects and forgets the socket; socket.io will not reconnect it. */
+export function closeSocket(): void {
+  if (!current) return;
+  current.off();
+  current.disconnect();
+  current = null;
+}
+
+/** Whether a socket exists and is connected right now. */
+export function isConnected(): boolean {
+  return current?.connected ?? false;
+}
+
+/** socket.io's emit with the types of one request, which its generic typing cannot express for a generic name. */
+interface RequestEmitter<N extends RequestName> {
+  emit(name: N, payload: RequestPayload<N>, ack: (reply: Ack<ReplyData[N]>) => void): void;
+}
+
+/**
+ * Sends a request and resolves the data of its acknowledgement; rejects with a
+ * RequestError carrying the server's code, TIMEOUT after 10 s, or NETWORK when offline.
+ */
+export function request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<ReplyData[N]> {
+  const socket = current;
+  // Refuse rather than let socket.io buffer the emit: a buffered media request would
+  // reach the server after a reconnect, against transports that no longer exist.
+  if (!socket?.connected) return Promise.reject(new RequestError('NETWORK', `${name}: not connected`));
+  return new Promise((resolve, reject) => {
+    const timer = window.setTimeout(() => {
+      reject(new RequestError('TIMEOUT', `${name}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
+    }, REQUEST_TIMEOUT_MS);
+    (socket as unknown as RequestEmitter<N>).emit(name, payload, (reply) => {
+      window.clearTimeout(timer);
+      if (reply.ok) resolve(reply.data);
+      else reject(new RequestError(toErrorCode(reply.error.code), reply.error.message));
+    });
+  });
+}

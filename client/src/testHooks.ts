@@ -1,0 +1,27 @@
+import { useStore } from './store';
+import { transportStats } from './features/media/engine';
+
+/** What browser tests may call on `window.__consultation`. */
+export interface ConsultationTestHooks {
+  /** Both transports' WebRTC stats as plain objects: `{ recv, send }`. */
+  stats: () => Promise<{ recv: unknown[]; send: unknown[] }>;
+  /** Same as `stats`, under the name some tests use. */
+  getStats: () => Promise<{ recv: unknown[]; send: unknown[] }>;
+  /** A plain copy of the store's data (ids and flags; no functions). */
+  state: () => Record<string, unknown>;
+}
+
+declare global {
+  interface Window {
+    __consultation?: ConsultationTestHooks;
+  }
+}
+
+/** Installs `window.__consultation`; read-only helpers that change nothing for users. */
+export function installTestHooks(): void {
+  window.__consultation = {
+    stats: transportStats,
+    getStats: transportStats,
+    state: () => JSON.parse(JSON.stringify(useStore.getState())) as Record<string, unknown>,
+  };
+}
