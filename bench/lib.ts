@@ -44,7 +44,9 @@ export function childPids(pid: number): number[] {
 /** Starts the built server as its own process, so its memory and event loop are measured alone. */
 export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['server/dist/main.js'], {
+  // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'server/dist/main.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RTC_LISTEN_IP: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -227,7 +227,15 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const producer = owner.producer(producerId);
     const data = producer.appData as ProducerData;
     const consumer = await mediaCall(() =>
-      transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities!, paused: true, appData: { participantId } }),
+      transport.consume({
+        producerId,
+        rtpCapabilities: peer.rtpCapabilities!,
+        paused: true,
+        // Start on the lowest simulcast layer: a small first keyframe arrives sooner and costs the
+        // receiver little; the client raises the layer for tiles shown large (media.setConsumerLayers).
+        ...(producer.kind === 'video' ? { preferredLayers: { spatialLayer: 0 } } : {}),
+        appData: { participantId },
+      }),
     );
     peer.consumers.set(consumer.id, consumer);
     const onGone = () => {

@@ -23,6 +23,13 @@ export interface ConsumerInfo {
   producerPaused: boolean;
 }
 
+export type PresenceChange =
+  | { kind: 'upsert'; participant: PresentParticipant }
+  | { kind: 'left'; participantId: string };
+
+/** How long the server gathers presence changes before it sends them. */
+export const PRESENCE_BATCH_MS = 100;
+
 export interface JoinReply extends RoomSnapshot {
   routerRtpCapabilities: unknown;
   /** Whether the server will accept media from this participant. */
@@ -78,9 +85,11 @@ export type ClientToServerEvents = {
 
 /** Server→client pushes. */
 export interface ServerToClientEvents {
-  'participant.joined': (p: PresentParticipant) => void;
-  'participant.updated': (p: PresentParticipant) => void;
-  'participant.left': (p: { participantId: string }) => void;
+  /**
+   * Who joined, changed status or left, batched (at most every PRESENCE_BATCH_MS) so a burst
+   * of N joins costs N·(N/batch) messages, not N². Apply in order; upserts are idempotent.
+   */
+  'presence.changed': (p: { changes: PresenceChange[] }) => void;
   'media.producerAdded': (p: ProducerInfo) => void;
   'media.producerUpdated': (p: ProducerInfo) => void;
   'media.producerClosed': (p: { producerId: string; participantId: string }) => void;

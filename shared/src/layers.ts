@@ -1,10 +1,10 @@
 /**
  * The simulcast layer a receiver should get for a tile of the given rendered height
- * (CSS pixels × devicePixelRatio). Layers are sent at 1/4, 1/2 and full resolution of
- * a 720p camera: 180, 360 and 720 lines.
+ * (CSS pixels × devicePixelRatio). Cameras send 1/4, 1/2 and full resolution of their
+ * capture (135, 270 and 540 lines for a member's 540p camera).
  */
-export function spatialLayerForHeight(renderedHeight: number): 0 | 1 | 2 {
-  if (renderedHeight > 360) return 2;
-  if (renderedHeight > 180) return 1;
+export function spatialLayerForHeight(renderedHeight: number, captureHeight = 540): 0 | 1 | 2 {
+  if (renderedHeight > captureHeight / 2) return 2;
+  if (renderedHeight > captureHeight / 4) return 1;
   return 0;
 }

@@ -24,6 +24,10 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
+      // Several people share one browser here: none of their pages may be throttled as a background tab.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
       `--user-data-dir=${mkdtempSync(path.join(tmpdir(), 'consult-chromium-'))}`,
       ...extraArgs,
     ],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, CreateConsultationBody, RequestName, ReplyData, RequestPayload, ServerToClientEvents } from '@consult/shared';
+import type { Ack, ClientToServerEvents, CreateConsultationBody, PresenceChange, RequestName, ReplyData, RequestPayload, ServerToClientEvents } from '@consult/shared';
 import { buildApp, type App } from '../../server/src/app.js';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 
@@ -133,6 +133,24 @@ export function nextEvent<E extends keyof ServerToClientEvents>(socket: ClientSo
       clearTimeout(timer);
       resolve(payload as Parameters<ServerToClientEvents[E]>[0]);
     });
+  });
+}
+
+/** Waits for a presence batch holding a change that matches. */
+export function nextPresence(socket: ClientSocket, match: (change: PresenceChange) => boolean, timeoutMs = 5000): Promise<PresenceChange> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('presence.changed', onBatch);
+      reject(new Error(`no matching presence change within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onBatch = ({ changes }: { changes: PresenceChange[] }) => {
+      const found = changes.find(match);
+      if (!found) return;
+      clearTimeout(timer);
+      socket.off('presence.changed', onBatch);
+      resolve(found);
+    };
+    socket.on('presence.changed', onBatch);
   });
 }
 

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PresenceChange } from '@consult/shared';
 import { signJoinToken } from '../../server/src/domain/tokens.js';
 import {
   createConsultation,
   joinAs,
   nextEvent,
+  nextPresence,
   ok,
   openSocket,
   request,
@@ -132,27 +134,28 @@ describe('presence and reconnect', () => {
   it('announces joins, keeps a dropped participant within the grace period without a duplicate, then lets them go', async () => {
     const c2 = await createConsultation(h.url);
     const chair = await joinAs(h.url, tokenFor(c2, '主持人'));
-    const joined = nextEvent(chair.socket, 'participant.joined');
+    const upsertOf = (name: string, status: string) => (c: PresenceChange) => c.kind === 'upsert' && c.participant.name === name && c.participant.status === status;
+    const joined = nextPresence(chair.socket, upsertOf('委员乙', 'online'));
     const member = await joinAs(h.url, tokenFor(c2, '委员乙'));
-    expect(await joined).toMatchObject({ name: '委员乙', status: 'online', siteId: 'lake' });
+    expect(await joined).toMatchObject({ participant: { name: '委员乙', status: 'online', siteId: 'lake' } });
 
-    const updated = nextEvent(chair.socket, 'participant.updated');
+    const updated = nextPresence(chair.socket, upsertOf('委员乙', 'reconnecting'));
     member.socket.disconnect();
-    expect(await updated).toMatchObject({ name: '委员乙', status: 'reconnecting' });
+    await updated;
 
-    // Back within the grace period: same participant, no second join announcement.
-    let duplicateJoin = false;
-    chair.socket.on('participant.joined', () => (duplicateJoin = true));
-    const back = nextEvent(chair.socket, 'participant.updated');
+    // Back within the grace period: same participant, same join time, one entry.
+    const back = nextPresence(chair.socket, upsertOf('委员乙', 'online'));
     const again = await joinAs(h.url, tokenFor(c2, '委员乙'));
-    expect(await back).toMatchObject({ id: member.snapshot.self.id, status: 'online' });
+    const resumed = await back;
+    expect(resumed).toMatchObject({ participant: { id: member.snapshot.self.id, joinedAt: member.snapshot.participants.find((p) => p.id === member.snapshot.self.id)!.joinedAt } });
     expect(again.snapshot.participants.filter((p) => p.id === member.snapshot.self.id)).toHaveLength(1);
-    expect(duplicateJoin).toBe(false);
+    const attendanceEvents = h.app.consultations.get(c2.id)!.attendance[member.snapshot.self.id]!;
+    expect(attendanceEvents.firstJoinedAt).toBe(attendanceEvents.lastJoinedAt); // no second attendance.joined
 
     // Gone for longer than the grace period (1.5 s in tests): they leave.
-    const left = nextEvent(chair.socket, 'participant.left', 5000);
+    const left = nextPresence(chair.socket, (c) => c.kind === 'left', 5000);
     again.socket.disconnect();
-    expect(await left).toEqual({ participantId: member.snapshot.self.id });
+    expect(await left).toEqual({ kind: 'left', participantId: member.snapshot.self.id });
     await sleep(50);
     const attendance = h.app.consultations.get(c2.id)!.attendance[member.snapshot.self.id]!;
     expect(attendance.inRoom).toBe(false);

@@ -6,6 +6,8 @@ interface Entry {
   joinedAt: number;
   socketId: string | undefined;
   graceTimer: NodeJS.Timeout | undefined;
+  /** What others are told, rebuilt only when the status changes (snapshots send it N times per burst). */
+  view: PresentParticipant;
 }
 
 /**
@@ -33,12 +35,14 @@ export class Presence {
     const room = this.room(consultationId);
     const previous = room.get(participant.id);
     if (previous?.graceTimer) clearTimeout(previous.graceTimer);
+    const joinedAt = previous?.joinedAt ?? now;
     const entry: Entry = {
       participant,
       status: 'online',
-      joinedAt: previous?.joinedAt ?? now,
+      joinedAt,
       socketId,
       graceTimer: undefined,
+      view: { ...participant, status: 'online', joinedAt },
     };
     room.set(participant.id, entry);
     return { previous: previous ? { ...previous } : undefined, entry };
@@ -49,6 +53,7 @@ export class Presence {
     const entry = this.get(consultationId, participantId);
     if (!entry || entry.socketId !== socketId) return undefined;
     entry.status = 'reconnecting';
+    entry.view = { ...entry.view, status: 'reconnecting' };
     entry.socketId = undefined;
     entry.graceTimer = setTimeout(() => {
       const current = this.get(consultationId, participantId);
@@ -97,5 +102,5 @@ export class Presence {
 }
 
 export function toPresent(entry: Entry): PresentParticipant {
-  return { ...entry.participant, status: entry.status, joinedAt: entry.joinedAt };
+  return entry.view;
 }

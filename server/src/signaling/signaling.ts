@@ -12,6 +12,8 @@ import {
   type JoinReply,
   type Participant,
   type ParsedRequest,
+  type PresenceChange,
+  PRESENCE_BATCH_MS,
   type ProducerInfo,
   type ReplyData,
   type RequestName,
@@ -54,6 +56,7 @@ export class Signaling {
   readonly presence = new Presence();
   private readonly contexts = new Map<string, SocketContext>();
   private readonly wiredRooms = new WeakSet<MediaRoom>();
+  private readonly presenceBatches = new Map<string, PresenceChange[]>();
 
   constructor(private readonly io: IoServer, private readonly deps: SignalingDeps) {
     deps.media.on('roomLost', (consultationId) => {
@@ -174,7 +177,7 @@ export class Signaling {
       }
       const entry = this.presence.get(consultationId, participant.id);
       if (entry && entry.socketId === socket.id) {
-        socket.to(consultationId).emit(previous ? 'participant.updated' : 'participant.joined', toPresent(entry));
+        this.announce(consultationId, { kind: 'upsert', participant: toPresent(entry) });
       }
       const reply: JoinReply = {
         consultation: {
@@ -290,10 +293,10 @@ export class Signaling {
     const { consultationId, participant } = ctx;
     this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
     const entry = this.presence.suspend(consultationId, participant.id, socket.id, this.deps.reconnectGraceMs, () => {
-      this.io.to(consultationId).emit('participant.left', { participantId: participant.id });
+      this.announce(consultationId, { kind: 'left', participantId: participant.id });
       this.recordLeave(consultationId, participant.id, 'timeout');
     });
-    if (entry) this.io.to(consultationId).emit('participant.updated', toPresent(entry));
+    if (entry) this.announce(consultationId, { kind: 'upsert', participant: toPresent(entry) });
   }
 
   private async leave(socketId: string, ctx: SocketContext, reason: LeaveReason): Promise<void> {
@@ -302,10 +305,24 @@ export class Signaling {
     this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
     if (this.presence.socketOf(consultationId, participant.id) === socketId) {
       this.presence.remove(consultationId, participant.id);
-      this.io.to(consultationId).emit('participant.left', { participantId: participant.id });
+      this.announce(consultationId, { kind: 'left', participantId: participant.id });
       await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.left', data: { participantId: participant.id, reason } }]);
     }
     this.io.sockets.sockets.get(socketId)?.leave(consultationId);
+  }
+
+  /** Queues a presence change; the consultation's batch goes out within PRESENCE_BATCH_MS. */
+  private announce(consultationId: string, change: PresenceChange): void {
+    let batch = this.presenceBatches.get(consultationId);
+    if (!batch) {
+      batch = [];
+      this.presenceBatches.set(consultationId, batch);
+      setTimeout(() => {
+        this.presenceBatches.delete(consultationId);
+        this.io.to(consultationId).emit('presence.changed', { changes: batch! });
+      }, PRESENCE_BATCH_MS).unref();
+    }
+    batch.push(change);
   }
 
   private recordLeave(consultationId: string, participantId: string, reason: LeaveReason): void {

@@ -1,7 +1,9 @@
+import { useEffect, useRef } from 'react';
 import { publishes } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
+import { reportTileHeight } from './engine';
 import { selectProducer } from './slice';
 import { initials, useTrackPlayback } from './useTrackPlayback';
 
@@ -15,6 +17,21 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const mic = useStore((s) => selectProducer(s, participantId, 'mic'));
   const speaking = useStore((s) => s.activeSpeakerId === participantId);
   const { ref, playing } = useTrackPlayback(camConsumerId);
+  const figureRef = useRef<HTMLElement>(null);
+
+  // Report the drawn size so the SFU sends the simulcast layer that fits it.
+  useEffect(() => {
+    const element = figureRef.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) reportTileHeight(participantId, Math.round(entry.contentRect.height * window.devicePixelRatio));
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      reportTileHeight(participantId, null);
+    };
+  }, [participantId, camConsumerId, Boolean(participant)]);
 
   if (!participant) return null;
   const hasVideo = playing && !camPaused;
@@ -23,7 +40,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : ''].filter(Boolean).join(' ');
 
   return (
-    <figure className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'}>
+    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'}>
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
       {!hasVideo && (
         <div className="tile__avatar" aria-hidden="true">

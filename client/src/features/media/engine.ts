@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import type { JoinReply, MediaSource, ProducerInfo } from '@consult/shared';
+import { spatialLayerForHeight, type JoinReply, type MediaSource, type ProducerInfo } from '@consult/shared';
 import { useStore } from '../../store';
 import { errorKey } from '../../i18n';
 import { isConnected, request } from '../../net/socket';
@@ -18,11 +18,11 @@ import { registerTrack, unregisterTrack } from './tracks';
  * generation began drop their result instead of mixing old and new transports.
  */
 
-/** Three VP8 simulcast layers from one 720p capture: 180p, 360p, 720p. */
+/** Three VP8 simulcast layers from one 540p capture: 135p, 270p, 540p. */
 const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+  { scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 900_000 },
 ];
 
 /** How long a transport may stay 'disconnected' before we restart ICE. */
@@ -222,9 +222,20 @@ export function applyOwnProducerUpdate(info: ProducerInfo): void {
   store().setLocal(info.source === 'mic' ? { micOn: false } : { camOn: false });
 }
 
+/** Rendered height (device pixels) of each participant's tile, measured by the tile itself. */
+const tileHeights = new Map<string, number>();
+
+/** A tile reports its rendered size; the layer follows it (a big grid tile gets more than a thumbnail). */
+export function reportTileHeight(participantId: string, devicePixels: number | null): void {
+  if (devicePixels === null) tileHeights.delete(participantId);
+  else tileHeights.set(participantId, devicePixels);
+  syncConsumerLayers();
+}
+
 /**
- * Asks for the simulcast layer each video consumer needs: the top one for the main
- * view, the lowest for grid tiles. Only changes are sent.
+ * Asks for the simulcast layer each video consumer needs, chosen by how large its tile
+ * is drawn (spatialLayerForHeight); until a tile has been measured, the top layer for the
+ * main view and the lowest for grid tiles. Only changes are sent.
  */
 export function syncConsumerLayers(): void {
   const state = store();
@@ -232,7 +243,8 @@ export function syncConsumerLayers(): void {
   for (const [participantId, bySource] of Object.entries(state.consumerIds)) {
     const consumerId = bySource.camera;
     if (!consumerId || !consumers.has(consumerId)) continue;
-    const layer = participantId === featured ? LAYER_FEATURED : LAYER_TILE;
+    const height = tileHeights.get(participantId);
+    const layer = height !== undefined ? spatialLayerForHeight(height) : participantId === featured ? LAYER_FEATURED : LAYER_TILE;
     if (sentLayers.get(consumerId) === layer) continue;
     sentLayers.set(consumerId, layer);
     request('media.setConsumerLayers', { consumerId, spatialLayer: layer }).catch(() => {

@@ -82,12 +82,13 @@ async function open(audio: boolean, video: boolean): Promise<{ tracks: MediaStre
         noiseSuppression: true,
         autoGainControl: true,
       },
-      // 720p feeds the three simulcast layers (180p / 360p / 720p).
+      // 540p feeds three simulcast layers (135p / 270p / 540p): sharp enough for the speaker
+      // view, light enough for phones and county links. Studios publish 720p and up (issue #6).
       video: video && {
         deviceId: cameraId ? { exact: cameraId } : undefined,
-        width: { ideal: 1280 },
-        height: { ideal: 720 },
-        frameRate: { ideal: 30, max: 30 },
+        width: { ideal: 960 },
+        height: { ideal: 540 },
+        frameRate: { ideal: 24, max: 30 },
       },
     });
     return { tracks: stream.getTracks(), error: null };

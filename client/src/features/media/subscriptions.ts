@@ -46,11 +46,14 @@ export function subscribeMedia(socket: ConsultSocket): () => void {
       store().setRemoteProducers([]);
       void rebuildMedia();
     },
-    'participant.left': ({ participantId }) => {
-      for (const producer of Object.values(store().remoteProducers)) {
-        if (producer.participantId === participantId) store().removeRemoteProducer(producer.producerId);
+    'presence.changed': ({ changes }) => {
+      for (const change of changes) {
+        if (change.kind !== 'left') continue;
+        for (const producer of Object.values(store().remoteProducers)) {
+          if (producer.participantId === change.participantId) store().removeRemoteProducer(producer.producerId);
+        }
+        closeParticipantConsumers(change.participantId);
       }
-      closeParticipantConsumers(participantId);
     },
   });
 

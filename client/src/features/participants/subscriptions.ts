@@ -6,8 +6,11 @@ import { listen } from '../../net/listen';
 export function subscribeParticipants(socket: ConsultSocket): () => void {
   const store = () => useStore.getState();
   return listen(socket, {
-    'participant.joined': (participant) => store().upsertParticipant(participant),
-    'participant.updated': (participant) => store().upsertParticipant(participant),
-    'participant.left': ({ participantId }) => store().removeParticipant(participantId),
+    'presence.changed': ({ changes }) => {
+      for (const change of changes) {
+        if (change.kind === 'upsert') store().upsertParticipant(change.participant);
+        else store().removeParticipant(change.participantId);
+      }
+    },
   });
 }
