@@ -20,4 +20,12 @@ else
   echo "[test] redis-server is not installed: the Redis store tests will fail" >&2
 fi
 
-npx vitest run "$@"
+report=$(mktemp --suffix=.json)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' "$report" || true
+exit $status
