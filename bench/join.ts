@@ -8,7 +8,8 @@
  * write attendance durably, broadcast presence batches to everyone.
  *
  * Media participants: one publisher (the moderator) joins first; then M members, each in its
- * own browser context of one headless Chromium with fake devices, click "join" in the burst.
+ * own browser context of one headless Chromium with fake devices (camera off, microphone on),
+ * click "join" in the burst.
  * media_*_ms is click → first decoded video frame from the publisher or anyone else.
  *
  *   npm run bench:join -- [N] [M]         (defaults 300 and 5)
@@ -19,8 +20,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
-import { launchBrowser, personPage } from '../tests/helpers/browser.js';
-import { childPids, freePort, metricValue, peakRssMb, percentile, round, startServerProcess } from './lib.js';
+import { CHROMIUM, launchBrowser, personPage } from '../tests/helpers/browser.js';
+import { LOAD_CPUS, childPids, freePort, metricValue, peakRssMb, percentile, pinLoadGenerator, pinnedChromium, round, startServerProcess } from './lib.js';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 300);
 const M = Number(process.argv[3] ?? process.env.BENCH_MEDIA ?? 5);
@@ -56,7 +57,8 @@ async function bareArm(replyBytes: number): Promise<number[]> {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-join-'));
   const { child, url } = await startServerProcess({ ADMIN_TOKEN: ADMIN, DATA_DIR: dataDir });
-  const browser = M > 0 ? await launchBrowser() : undefined;
+  pinLoadGenerator();
+  const browser = M > 0 ? await launchBrowser([], pinnedChromium(CHROMIUM)) : undefined;
   try {
     const participants = [
       { name: '主持人', role: 'moderator', siteId: 'city' },
@@ -94,6 +96,9 @@ async function main(): Promise<void> {
         const page = await personPage(browser, 640, 480);
         await page.goto(url + link.joinUrl);
         await page.waitForSelector('[data-testid="join-button"]:not([disabled])');
+        // Measured members join with the camera off, as phone members on county links often do: on
+        // this 2-core box six Chromium video encoders would otherwise measure Chromium, not the server.
+        await page.click('[data-testid="prejoin-cam"]');
         pages.push(page);
       }
       await new Promise((r) => setTimeout(r, 1500));
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
         join_reply_bytes: meanReplyBytes,
         loop_lag_p99_ms: round(loopLagP99),
         server_rss_mb: round(serverRss),
+        pinned: LOAD_CPUS !== undefined,
         worker_rss_mb: round(workerRss),
       }),
     );

@@ -1,5 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 
 export function percentile(values: number[], p: number): number {
@@ -41,12 +43,37 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/**
+ * On this 2-core machine the server, its mediasoup workers, the signalling clients and
+ * several Chromiums compete for the same cores; in production the browsers run elsewhere.
+ * The benchmarks therefore pin the server (and its workers) to core 0 and the load
+ * generators to core 1. BENCH_PIN=0 turns this off.
+ */
+const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2;
+const SERVER_CPUS = PIN ? '0' : undefined;
+export const LOAD_CPUS = PIN ? '1' : undefined;
+
+/** Pins this process (the load generator) to the load cores. */
+export function pinLoadGenerator(): void {
+  if (LOAD_CPUS) execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPUS, String(process.pid)], { stdio: 'ignore' });
+}
+
+/** A Chromium launcher script pinned to the load cores (puppeteer takes an executable path). */
+export function pinnedChromium(chromium: string): string {
+  if (!LOAD_CPUS) return chromium;
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-chromium-'));
+  const file = path.join(dir, 'chromium');
+  writeFileSync(file, `#!/bin/sh\nexec taskset -c ${LOAD_CPUS} ${chromium} "$@"\n`, { mode: 0o755 });
+  return file;
+}
+
 /** Starts the built server as its own process, so its memory and event loop are measured alone. */
 export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'server/dist/main.js'], {
+  const [command, args] = SERVER_CPUS ? ['taskset', ['-c', SERVER_CPUS, process.execPath, ...nodeArgs, 'server/dist/main.js']] : [process.execPath, [...nodeArgs, 'server/dist/main.js']];
+  const child = spawn(command, args as string[], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RTC_LISTEN_IP: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -28,6 +28,7 @@ export const en: Catalogue = {
   'join.camera': 'Camera',
   'join.microphone': 'Microphone',
   'join.speaker': 'Speaker',
+  'join.startWith': 'Microphone and camera when you join',
   'join.speakerDefault': 'System default',
   'join.speakerUnsupported': 'This browser cannot choose the speaker; the system default is used.',
   'join.deviceUnnamed': 'Device {n}',

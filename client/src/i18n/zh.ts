@@ -29,6 +29,7 @@ export const zh = {
   'join.camera': '摄像头',
   'join.microphone': '麦克风',
   'join.speaker': '扬声器',
+  'join.startWith': '入会时的麦克风和摄像头',
   'join.speakerDefault': '系统默认',
   'join.speakerUnsupported': '此浏览器不支持选择扬声器，将使用系统默认设备。',
   'join.deviceUnnamed': '设备 {n}',

@@ -3,6 +3,7 @@ import { publishes } from '@consult/shared';
 import { useStore } from '../store';
 import { roleKey, useT } from '../i18n';
 import { DeviceCheck, SpeakerSelect } from '../features/media/DeviceCheck';
+import { PrejoinToggles } from '../features/media/PrejoinToggles';
 import { acquireLocalMedia } from '../features/media/localMedia';
 import { ConnBanner } from '../features/session/ConnBanner';
 import { joinRoom } from '../features/session/controller';
@@ -47,7 +48,10 @@ export function JoinPage() {
             </div>
           </dl>
           {sendsMedia ? (
-            <DeviceCheck />
+            <>
+              <DeviceCheck />
+              <PrejoinToggles />
+            </>
           ) : (
             <div className="join__listen">
               <p className="note">{t('join.watchOnly', { role })}</p>
