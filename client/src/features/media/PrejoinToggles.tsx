@@ -1,3 +1,4 @@
+import type { MediaSource } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
@@ -8,33 +9,31 @@ import { Icon } from '../ui/Icon';
  */
 export function PrejoinToggles() {
   const t = useT();
-  const micOn = useStore((s) => s.local.micOn);
-  const camOn = useStore((s) => s.local.camOn);
-  const setLocal = useStore((s) => s.setLocal);
   return (
     <div className="prejoin-toggles" role="group" aria-label={t('join.startWith')}>
-      <button
-        type="button"
-        className={`ctrl ${micOn ? 'ctrl--on' : 'ctrl--off'}`}
-        data-testid="prejoin-mic"
-        aria-pressed={micOn}
-        title={t(micOn ? 'room.micOnHint' : 'room.micOffHint')}
-        onClick={() => setLocal({ micOn: !micOn })}
-      >
-        <Icon name={micOn ? 'mic' : 'micOff'} size={20} />
-        <span>{t('room.micToggle')}</span>
-      </button>
-      <button
-        type="button"
-        className={`ctrl ${camOn ? 'ctrl--on' : 'ctrl--off'}`}
-        data-testid="prejoin-cam"
-        aria-pressed={camOn}
-        title={t(camOn ? 'room.camOnHint' : 'room.camOffHint')}
-        onClick={() => setLocal({ camOn: !camOn })}
-      >
-        <Icon name={camOn ? 'camera' : 'cameraOff'} size={20} />
-        <span>{t('room.camToggle')}</span>
-      </button>
+      <PrejoinToggle source="mic" />
+      <PrejoinToggle source="camera" />
     </div>
+  );
+}
+
+function PrejoinToggle({ source }: { source: MediaSource }) {
+  const t = useT();
+  const isMic = source === 'mic';
+  const on = useStore((s) => (isMic ? s.local.micOn : s.local.camOn));
+  const setLocal = useStore((s) => s.setLocal);
+  const hint = isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint';
+  return (
+    <button
+      type="button"
+      className={`ctrl ${on ? 'ctrl--on' : 'ctrl--off'}`}
+      data-testid={isMic ? 'prejoin-mic' : 'prejoin-cam'}
+      aria-pressed={on}
+      title={t(hint)}
+      onClick={() => setLocal(isMic ? { micOn: !on } : { camOn: !on })}
+    >
+      <Icon name={isMic ? (on ? 'mic' : 'micOff') : on ? 'camera' : 'cameraOff'} size={20} />
+      <span>{t(isMic ? 'room.micToggle' : 'room.camToggle')}</span>
+    </button>
   );
 }
