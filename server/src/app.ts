@@ -10,7 +10,9 @@ import pino, { type Logger } from 'pino';
 import { AppError, ErrorCode, type ErrorBody } from '@consult/shared';
 import { MediaService } from '@consult/sfu';
 import type { ServerConfig } from './config.js';
-import { ConsultationService } from './domain/ConsultationService.js';
+import { ConsultationService, newId } from './domain/ConsultationService.js';
+import { FloorService } from './features/floor/FloorService.js';
+import { registerFloorRoutes } from './features/floor/routes.js';
 import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
@@ -22,6 +24,7 @@ export interface App {
   http: FastifyInstance;
   io: IoServer;
   consultations: ConsultationService;
+  floor: FloorService;
   media: MediaService;
   signaling: Signaling;
   store: EventStore;
@@ -41,6 +44,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.STALE]: 409,
+  [ErrorCode.NO_FLOOR]: 403,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.MEDIA]: 503,
@@ -56,6 +61,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   const consultations = new ConsultationService(store, clock);
   const loaded = await consultations.load();
   log.info({ store: store.kind, consultations: loaded }, 'consultation logs replayed');
+  const floor = new FloorService(consultations, newId, clock, log.child({ module: 'floor' }));
 
   const media = new MediaService(config.media, log.child({ module: 'sfu' }));
   await media.start();
@@ -124,6 +130,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   });
   const signaling = new Signaling(io, {
     consultations,
+    floor,
     media,
     verifyToken,
     reconnectGraceMs: config.reconnectGraceMs,
@@ -141,6 +148,9 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   );
 
   await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
+  await registerFloorRoutes(http, { config, floor, clock });
+  // Speeches whose time ran out while the server was down end now, at their deadline.
+  floor.armAll();
 
   const hasClient = existsSync(path.join(config.clientDir, 'index.html'));
   if (hasClient) {
@@ -154,6 +164,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     http,
     io,
     consultations,
+    floor,
     media,
     signaling,
     store,
@@ -166,6 +177,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     async close() {
       if (closed) return;
       closed = true;
+      floor.close();
       signaling.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close().catch(() => undefined);

@@ -9,11 +9,17 @@ export const WORKER_CLOSED = 'worker closed';
 interface ProducerData {
   participantId: string;
   source: MediaSource;
+  /** What the participant's client asked for; the producer is paused if this is true or policy says off air. */
+  clientPaused: boolean;
 }
+
+/** Whose microphones the SFU forwards: decided by the floor, enforced here. */
+export type AudioPolicy = (participantId: string) => boolean;
 
 /** One participant's media on the SFU: their transports, producers and consumers. */
 export class MediaPeer {
-  readonly transports = new Map<string, types.WebRtcTransport>();
+  /** WebRTC transports from browsers; plain RTP transports for ingest (studios' streams) and probes. */
+  readonly transports = new Map<string, types.WebRtcTransport | types.PlainTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
   rtpCapabilities: types.RtpCapabilities | undefined;
@@ -25,9 +31,15 @@ export class MediaPeer {
     return this.closed;
   }
 
-  transport(id: string): types.WebRtcTransport {
+  transport(id: string): types.WebRtcTransport | types.PlainTransport {
     const transport = this.transports.get(id);
     if (!transport) throw notFound(`transport ${id}`);
+    return transport;
+  }
+
+  webRtcTransport(id: string): types.WebRtcTransport {
+    const transport = this.transport(id);
+    if (!('iceParameters' in transport)) throw new AppError(ErrorCode.INVALID_STATE, `transport ${id} is not a WebRTC transport`);
     return transport;
   }
 
@@ -69,6 +81,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   readonly peers = new Map<string, MediaPeer>();
   private closed = false;
   private activeSpeakerId: string | null = null;
+  private onAir: AudioPolicy = () => true;
+  private policyTail: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly consultationId: string,
@@ -165,13 +179,40 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     };
   }
 
+  /**
+   * A plain RTP transport on the participant's peer: `send` carries RTP into the room
+   * (comedia: it learns the sender's address from the first packet), `recv` sends the
+   * participant's consumers to `remote`.
+   */
+  async createPlainTransport(
+    participantId: string,
+    direction: 'send' | 'recv',
+    remote?: { ip: string; port: number },
+  ): Promise<types.PlainTransport> {
+    const peer = this.peer(participantId);
+    const transport = await this.router.createPlainTransport({
+      listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
+      rtcpMux: true,
+      comedia: direction === 'send',
+      appData: { participantId, direction },
+    });
+    if (peer.isClosed || this.closed) {
+      transport.close();
+      throw new AppError(ErrorCode.INVALID_STATE, 'participant left while the transport was being created');
+    }
+    peer.transports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    if (remote) await mediaCall(() => transport.connect(remote));
+    return transport;
+  }
+
   async connectTransport(participantId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    const transport = this.peer(participantId).transport(transportId);
+    const transport = this.peer(participantId).webRtcTransport(transportId);
     await mediaCall(() => transport.connect({ dtlsParameters }));
   }
 
   async restartIce(participantId: string, transportId: string): Promise<types.IceParameters> {
-    const transport = this.peer(participantId).transport(transportId);
+    const transport = this.peer(participantId).webRtcTransport(transportId);
     return mediaCall(() => transport.restartIce());
   }
 
@@ -189,12 +230,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         throw new AppError(ErrorCode.INVALID_STATE, `a ${request.source} producer already exists; close it first`);
       }
     }
+    const offAir = request.kind === 'audio' && !this.onAir(participantId);
     const producer = await mediaCall(() =>
       transport.produce({
         kind: request.kind,
         rtpParameters: request.rtpParameters,
-        paused: request.paused,
-        appData: { participantId, source: request.source } satisfies ProducerData,
+        paused: request.paused || offAir,
+        appData: { participantId, source: request.source, clientPaused: request.paused } satisfies ProducerData,
       }),
     );
     peer.producers.set(producer.id, producer);
@@ -207,6 +249,69 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
     return producer;
+  }
+
+  /**
+   * Sets whose microphones are forwarded. Audio of anyone the policy puts off air is paused
+   * on the SFU whatever their client does; call `enforceAudioPolicy` after the policy's answer changes.
+   */
+  setAudioPolicy(policy: AudioPolicy): void {
+    this.onAir = policy;
+  }
+
+  mayForwardAudio(participantId: string): boolean {
+    return this.onAir(participantId);
+  }
+
+  /**
+   * The participant's client pauses or resumes a producer. Resuming a microphone that
+   * the policy keeps off air is refused with NO_FLOOR and changes nothing.
+   */
+  async setClientPaused(participantId: string, producerId: string, paused: boolean): Promise<types.Producer> {
+    const producer = this.peer(participantId).producer(producerId);
+    const data = producer.appData as ProducerData;
+    const offAir = producer.kind === 'audio' && !this.onAir(participantId);
+    if (!paused && offAir) throw new AppError(ErrorCode.NO_FLOOR, 'only the floor holder and the moderator may speak; ask for the floor');
+    data.clientPaused = paused;
+    await this.sync(producer);
+    return producer;
+  }
+
+  /**
+   * Brings every producer in line with the policy. `opened` participants (who just got
+   * the floor) have their microphone opened for them: their clients follow.
+   * Returns the producers whose paused state changed.
+   */
+  enforceAudioPolicy(opened: readonly string[] = []): Promise<types.Producer[]> {
+    // One pass at a time, in order, so a later floor change is never overtaken by an earlier one.
+    const run = () => this.enforceNow(opened);
+    const result = this.policyTail.then(run, run);
+    this.policyTail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async enforceNow(opened: readonly string[]): Promise<types.Producer[]> {
+    const changed: types.Producer[] = [];
+    for (const peer of this.peers.values()) {
+      for (const producer of peer.producers.values()) {
+        if (producer.kind !== 'audio') continue;
+        const data = producer.appData as ProducerData;
+        const onAir = this.onAir(peer.participantId);
+        if (opened.includes(peer.participantId) && onAir) data.clientPaused = false;
+        // Going off air also closes the microphone from the client's point of view: it must ask again.
+        if (!onAir) data.clientPaused = true;
+        if (await this.sync(producer)) changed.push(producer);
+      }
+    }
+    return changed;
+  }
+
+  private async sync(producer: types.Producer): Promise<boolean> {
+    const data = producer.appData as ProducerData;
+    const shouldPause = data.clientPaused || (producer.kind === 'audio' && !this.onAir(data.participantId));
+    if (producer.closed || producer.paused === shouldPause) return false;
+    await mediaCall(() => (shouldPause ? producer.pause() : producer.resume()));
+    return true;
   }
 
   /** Creates a paused consumer; the client resumes it once its side is ready. */

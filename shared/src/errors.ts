@@ -16,6 +16,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The request is well-formed but does not fit the current state (not joined yet, already closed…). */
   INVALID_STATE: 'INVALID_STATE',
+  /** The action was based on a state that has since changed (the speech already ended, the agenda moved on). */
+  STALE: 'STALE',
+  /** Only the floor holder's (and the moderator's) microphone is open. */
+  NO_FLOOR: 'NO_FLOOR',
   /** The thing named does not exist. */
   NOT_FOUND: 'NOT_FOUND',
   /** The request body is too large. */

@@ -4,6 +4,8 @@ import type { Action } from './roles.js';
 import type { Participant, PresentParticipant, ProducerInfo, RoomSnapshot } from './domain.js';
 import * as media from './schemas/media.js';
 import * as session from './schemas/session.js';
+import * as floor from './schemas/floor.js';
+import type { FloorView, SpeechReport } from './floor.js';
 
 /** Transport parameters a client needs to build its side of a WebRTC transport. */
 export interface TransportInfo {
@@ -34,6 +36,7 @@ export interface JoinReply extends RoomSnapshot {
   routerRtpCapabilities: unknown;
   /** Whether the server will accept media from this participant. */
   mayPublish: { audio: boolean; video: boolean };
+  floor: FloorView;
 }
 
 /**
@@ -55,6 +58,21 @@ export const REQUESTS = {
   'media.consume': { schema: media.ConsumeRequest, action: 'media.receive' },
   'media.resumeConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
   'media.setConsumerLayers': { schema: media.SetConsumerLayersRequest, action: 'media.receive' },
+  // Speaking queue and floor. `null` actions are checked by the handler (own entry / own speech, or the moderator).
+  'floor.state': { schema: floor.EmptyRequest, action: 'session.join' },
+  'floor.request': { schema: floor.FloorRequest, action: null },
+  'floor.withdraw': { schema: floor.EntryRequest, action: null },
+  'floor.reject': { schema: floor.RejectRequest, action: 'consultation.moderate' },
+  'floor.reorder': { schema: floor.ReorderRequest, action: 'consultation.moderate' },
+  'floor.grant': { schema: floor.GrantRequest, action: 'consultation.moderate' },
+  'floor.end': { schema: floor.SpeechRequest, action: null },
+  'floor.pause': { schema: floor.SpeechRequest, action: 'consultation.moderate' },
+  'floor.resume': { schema: floor.SpeechRequest, action: 'consultation.moderate' },
+  'floor.extend': { schema: floor.ExtendRequest, action: 'consultation.moderate' },
+  'floor.setLimits': { schema: floor.SetLimitsRequest, action: 'consultation.moderate' },
+  'floor.setQueueOpen': { schema: floor.SetQueueOpenRequest, action: 'consultation.moderate' },
+  'floor.report': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  'agenda.advance': { schema: floor.AdvanceAgendaRequest, action: 'consultation.moderate' },
 } as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -76,6 +94,26 @@ export interface ReplyData {
   'media.consume': ConsumerInfo;
   'media.resumeConsumer': Record<string, never>;
   'media.setConsumerLayers': Record<string, never>;
+  'floor.state': FloorView;
+  /** `created` is false when the participant was already in the queue (requesting twice makes one entry). */
+  'floor.request': { entryId: string; created: boolean; version: number };
+  'floor.withdraw': FloorAck;
+  'floor.reject': FloorAck;
+  'floor.reorder': FloorAck;
+  'floor.grant': FloorAck & { speechId: string };
+  'floor.end': FloorAck;
+  'floor.pause': FloorAck;
+  'floor.resume': FloorAck;
+  'floor.extend': FloorAck;
+  'floor.setLimits': FloorAck;
+  'floor.setQueueOpen': FloorAck;
+  'floor.report': SpeechReport;
+  'agenda.advance': FloorAck & { agendaItemId: string };
+}
+
+/** Floor changes are acknowledged once stored, with the version of the view they produced. */
+export interface FloorAck {
+  version: number;
 }
 
 /** socket.io's typed-events generic for the client→server direction. */
@@ -95,6 +133,10 @@ export interface ServerToClientEvents {
   'media.producerClosed': (p: { producerId: string; participantId: string }) => void;
   'media.consumerClosed': (p: { consumerId: string; producerId: string }) => void;
   'media.activeSpeaker': (p: { participantId: string | null }) => void;
+  /** The floor changed (queue, speech, agenda item, limits). Carries server time for the countdown. */
+  'floor.changed': (p: { floor: FloorView; serverTime: number }) => void;
+  /** To one member: the moderator turned down their request. */
+  'floor.rejected': (p: { entryId: string; reason: string }) => void;
   /** The media server lost this consultation's media (worker died): rebuild transports. */
   'media.reset': (p: { reason: string }) => void;
   /** Another connection took over this participant (same link opened elsewhere). */

@@ -7,3 +7,5 @@ export * as mediaSchemas from './schemas/media.js';
 export * as sessionSchemas from './schemas/session.js';
 export * from './schemas/consultation.js';
 export * from './layers.js';
+export * from './floor.js';
+export * as floorSchemas from './schemas/floor.js';

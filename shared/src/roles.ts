@@ -12,17 +12,23 @@ export const ACTIONS = [
   'media.produce.audio',
   'media.produce.video',
   'consultation.moderate',
+  'floor.request',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The single permission table the server checks every event against. */
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate'],
-  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video'],
-  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video'],
+  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
+  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
   clerk: ['session.join', 'media.receive'],
   observer: ['session.join', 'media.receive'],
 };
+
+/** Whose microphone is forwarded whether or not they hold the floor. */
+export function alwaysOnAir(role: Role): boolean {
+  return role === 'moderator';
+}
 
 export function can(role: Role, action: Action): boolean {
   return PERMISSIONS[role].includes(action);

@@ -68,13 +68,13 @@ export class ConsultationService {
    */
   commit<E extends { type: string; data: unknown } = ConsultationEvent>(
     id: string,
-    decide: (state: ConsultationState) => E[],
+    decide: (state: ConsultationState, now: number) => E[],
   ): Promise<{ state: ConsultationState; events: StoredEvent[] }> {
     const run = async () => {
       const current = this.states.get(id);
       if (!current) throw new Error(`consultation ${id} is not loaded`);
-      const drafts = decide(current);
       const at = this.clock();
+      const drafts = decide(current, at);
       const events = drafts.map((d, i): StoredEvent => ({ seq: current.seq + i + 1, type: d.type, at, data: d.data }));
       if (events.length > 0) await this.store.append(id, events);
       let next = current;

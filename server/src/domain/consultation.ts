@@ -1,5 +1,6 @@
 import type { Consultation, CreateConsultationBody } from '@consult/shared';
 import type { StoredEvent } from '../store/EventStore.js';
+import { FLOOR_EVENT_TYPES, applyFloorEvent, initialFloor, type FloorEvent, type FloorState } from './floor.js';
 
 export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 
@@ -7,7 +8,8 @@ export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 export type ConsultationEvent =
   | { type: 'consultation.created'; data: Consultation }
   | { type: 'attendance.joined'; data: { participantId: string } }
-  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } };
+  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } }
+  | FloorEvent;
 
 export interface AttendanceRecord {
   firstJoinedAt: number;
@@ -21,6 +23,7 @@ export interface AttendanceRecord {
 export interface ConsultationState {
   consultation: Consultation;
   attendance: Record<string, AttendanceRecord>;
+  floor: FloorState;
   /** seq of the last applied event. */
   seq: number;
 }
@@ -43,7 +46,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
   const e = event as StoredEvent & ConsultationEvent;
   if (e.type === 'consultation.created') {
     if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
-    return { consultation: e.data, attendance: {}, seq: event.seq };
+    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), seq: event.seq };
   }
   if (!state) throw new Error(`event ${event.type} before consultation.created`);
   if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
@@ -62,6 +65,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
       return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
     }
     default:
+      if (FLOOR_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, floor: applyFloorEvent(state.floor, e as FloorEvent, event.at) };
       return { ...state, seq: event.seq };
   }
 }

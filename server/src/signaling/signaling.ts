@@ -5,6 +5,7 @@ import {
   AppError,
   ErrorCode,
   REQUESTS,
+  alwaysOnAir,
   can,
   invalidState,
   type ClientToServerEvents,
@@ -21,7 +22,27 @@ import {
 } from '@consult/shared';
 import type { MediaRoom, MediaService } from '@consult/sfu';
 import type { ConsultationService } from '../domain/ConsultationService.js';
-import type { LeaveReason } from '../domain/consultation.js';
+import {
+  decideAdvance,
+  decideEnd,
+  decideExtend,
+  decideGrant,
+  decidePause,
+  decideQueueOpen,
+  decideReject,
+  decideReorder,
+  decideRequest,
+  decideResume,
+  decideSetLimits,
+  decideWithdraw,
+  floorHolder,
+  floorView,
+  type FloorContext,
+  type FloorEvent,
+} from '../domain/floor.js';
+import type { FloorService } from '../features/floor/FloorService.js';
+import type { ConsultationState, LeaveReason } from '../domain/consultation.js';
+import type { StoredEvent } from '../store/EventStore.js';
 import type { JoinClaims } from '../domain/tokens.js';
 import { Presence, toPresent } from './Presence.js';
 
@@ -38,6 +59,7 @@ type Handler<N extends RequestName> = (socket: IoSocket, ctx: SocketContext | un
 
 export interface SignalingDeps {
   consultations: ConsultationService;
+  floor: FloorService;
   media: MediaService;
   verifyToken: (token: string) => JoinClaims;
   reconnectGraceMs: number;
@@ -63,7 +85,35 @@ export class Signaling {
       // Everyone's transports went with the worker; clients rebuild on a fresh room.
       io.to(consultationId).emit('media.reset', { reason: 'media server restarted' });
     });
+    deps.floor.on('changed', ({ consultationId, state, events }) => this.onFloorChanged(consultationId, state, events));
     io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /**
+   * After floor events are stored: the microphones follow the floor on the SFU first,
+   * then everyone gets the new view, then the member whose request was turned down is told.
+   */
+  private onFloorChanged(consultationId: string, state: ConsultationState, events: readonly StoredEvent[]): void {
+    const room = this.deps.media.existingRoom(consultationId);
+    const granted = events.filter((e) => e.type === 'floor.granted').map((e) => (e.data as { participantId: string }).participantId);
+    if (room && !room.isClosed) {
+      room
+        .enforceAudioPolicy(granted)
+        .then((changed) => {
+          for (const producer of changed) {
+            const data = producer.appData as { participantId: string; source: ProducerInfo['source'] };
+            this.io.to(consultationId).emit('media.producerUpdated', this.producerInfo(producer, data.participantId, data.source));
+          }
+        })
+        .catch((err: unknown) => this.deps.log.error({ err, consultationId }, 'could not apply the floor to the microphones'));
+    }
+    this.io.to(consultationId).emit('floor.changed', { floor: floorView(state.floor), serverTime: this.deps.clock() });
+    for (const event of events) {
+      if (event.type !== 'floor.rejected') continue;
+      const { entryId, participantId, reason } = event.data as Extract<FloorEvent, { type: 'floor.rejected' }>['data'];
+      const socketId = this.presence.socketOf(consultationId, participantId);
+      if (socketId) this.io.to(socketId).emit('floor.rejected', { entryId, reason });
+    }
   }
 
   private onConnection(socket: IoSocket): void {
@@ -141,6 +191,14 @@ export class Signaling {
         if (socketId) this.io.to(socketId).emit('media.consumerClosed', { consumerId, producerId });
       });
       room.on('activeSpeaker', (participantId) => this.io.to(consultationId).emit('media.activeSpeaker', { participantId }));
+      // The queue owns the microphone: only the floor holder and the moderators are forwarded.
+      room.setAudioPolicy((participantId) => {
+        const state = this.deps.consultations.get(consultationId);
+        if (!state) return false;
+        if (floorHolder(state.floor) === participantId) return true;
+        const role = state.consultation.participants.find((p) => p.id === participantId)?.role;
+        return role !== undefined && alwaysOnAir(role);
+      });
     }
     return room;
   }
@@ -194,6 +252,7 @@ export class Signaling {
         serverTime: this.deps.clock(),
         routerRtpCapabilities: room.rtpCapabilities,
         mayPublish: { audio: can(participant.role, 'media.produce.audio'), video: can(participant.role, 'media.produce.video') },
+        floor: floorView(this.deps.consultations.get(consultationId)!.floor),
       };
       return reply;
     },
@@ -274,13 +333,50 @@ export class Signaling {
       await room.setConsumerLayers(ctx!.participant.id, consumerId, spatialLayer);
       return {};
     },
+
+    'floor.state': async (_socket, ctx) => this.deps.floor.view(ctx!.consultationId),
+
+    'floor.request': async (_socket, ctx, input) => {
+      const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {
+        const decision = decideRequest(f, input);
+        return { events: decision.events, result: decision };
+      });
+      return { entryId: result.entryId, created: result.created, version };
+    },
+    'floor.withdraw': async (_socket, ctx, { entryId }) => this.floorAct(ctx!, (f) => decideWithdraw(f, entryId)),
+    'floor.reject': async (_socket, ctx, { entryId, reason }) => this.floorAct(ctx!, (f) => decideReject(f, entryId, reason)),
+    'floor.reorder': async (_socket, ctx, { entryId, toIndex }) => this.floorAct(ctx!, (f) => decideReorder(f, entryId, toIndex)),
+    'floor.grant': async (_socket, ctx, input) => {
+      const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {
+        const decision = decideGrant(f, input);
+        return { events: decision.events, result: decision.speechId };
+      });
+      return { speechId: result, version };
+    },
+    'floor.end': async (_socket, ctx, { speechId }) => this.floorAct(ctx!, (f) => decideEnd(f, speechId)),
+    'floor.pause': async (_socket, ctx, { speechId }) => this.floorAct(ctx!, (f) => decidePause(f, speechId)),
+    'floor.resume': async (_socket, ctx, { speechId }) => this.floorAct(ctx!, (f) => decideResume(f, speechId)),
+    'floor.extend': async (_socket, ctx, { speechId, addMs }) => this.floorAct(ctx!, (f) => decideExtend(f, speechId, addMs)),
+    'floor.setLimits': async (_socket, ctx, { agendaItemId, ...limits }) => this.floorAct(ctx!, (f) => decideSetLimits(f, agendaItemId, limits)),
+    'floor.setQueueOpen': async (_socket, ctx, { open }) => this.floorAct(ctx!, (f) => decideQueueOpen(f, open)),
+    'floor.report': async (_socket, ctx) => this.deps.floor.report(ctx!.consultationId, this.deps.clock()),
+    'agenda.advance': async (_socket, ctx, { expectedAgendaItemId, agendaItemId }) => {
+      const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {
+        const decision = decideAdvance(f, expectedAgendaItemId, agendaItemId);
+        return { events: decision.events, result: decision.agendaItemId };
+      });
+      return { agendaItemId: result, version };
+    },
   };
+
+  private async floorAct(ctx: SocketContext, decide: (f: FloorContext) => FloorEvent[]): Promise<{ version: number }> {
+    const { version } = await this.deps.floor.act(ctx.consultationId, ctx.participant, (f) => ({ events: decide(f), result: undefined }));
+    return { version };
+  }
 
   private async setProducerPaused(socket: IoSocket, ctx: SocketContext, producerId: string, paused: boolean): Promise<Record<string, never>> {
     const room = await this.room(ctx.consultationId);
-    const producer = room.peer(ctx.participant.id).producer(producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    const producer = await room.setClientPaused(ctx.participant.id, producerId, paused);
     const source = (producer.appData as { source: ProducerInfo['source'] }).source;
     socket.to(ctx.consultationId).emit('media.producerUpdated', this.producerInfo(producer, ctx.participant.id, source));
     return {};

@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   AppError,
   ConsultationIdParams,
@@ -17,6 +16,7 @@ import type { ConsultationService } from '../../domain/ConsultationService.js';
 import type { ConsultationState } from '../../domain/consultation.js';
 import type { JoinClaims } from '../../domain/tokens.js';
 import { jsonSchema } from '../../http/schemas.js';
+import { adminOnly, bearer } from '../../http/auth.js';
 import type { Signaling } from '../../signaling/signaling.js';
 
 interface Deps {
@@ -28,30 +28,13 @@ interface Deps {
   joinUrl: (token: string) => string;
 }
 
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 const errors = { 400: jsonSchema(ErrorReply), 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply), 413: jsonSchema(ErrorReply) };
 
 /** The REST contract the embedding platform uses (issue #2): create and read consultations, check a join link. */
 export async function registerConsultationRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { consultations } = deps;
 
-  const requireAdmin = async (request: FastifyRequest) => {
-    const token = bearer(request);
-    if (!token || !sameSecret(token, deps.config.adminToken)) {
-      throw new AppError(ErrorCode.UNAUTHORIZED, 'missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)');
-    }
-  };
+  const requireAdmin = adminOnly(deps.config.adminToken);
 
   const withLinks = (state: ConsultationState) =>
     state.consultation.participants.map((p) => ({ ...p, joinUrl: deps.joinUrl(deps.issueToken(state.consultation.id, p.id)) }));
