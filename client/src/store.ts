@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import { createI18nSlice, type I18nSlice } from './i18n/slice';
+import { createFloorSlice, type FloorSlice } from './features/floor/slice';
 import { createMediaSlice, type MediaSlice } from './features/media/slice';
 import { createParticipantsSlice, type ParticipantsSlice } from './features/participants/slice';
 import { createSessionSlice, type SessionSlice } from './features/session/slice';
 import { createToastsSlice, type ToastsSlice } from './features/toasts/slice';
 
 /** The whole client state: plain data (ids and flags) from every feature, never media objects. */
-export type AppState = I18nSlice & SessionSlice & ParticipantsSlice & MediaSlice & ToastsSlice;
+export type AppState = I18nSlice & SessionSlice & ParticipantsSlice & MediaSlice & FloorSlice & ToastsSlice;
 
 /** The single store, combined from one slice per feature. */
 export const useStore = create<AppState>()((...args) => ({
@@ -14,5 +15,6 @@ export const useStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createParticipantsSlice(...args),
   ...createMediaSlice(...args),
+  ...createFloorSlice(...args),
   ...createToastsSlice(...args),
 }));

@@ -1,5 +1,7 @@
 import { useStore } from './store';
+import type { FloorView } from '@consult/shared';
 import { transportStats } from './features/media/engine';
+import { serverNow } from './features/floor/slice';
 
 /** What browser tests may call on `window.__consultation`. */
 export interface ConsultationTestHooks {
@@ -9,6 +11,12 @@ export interface ConsultationTestHooks {
   getStats: () => Promise<{ recv: unknown[]; send: unknown[] }>;
   /** A plain copy of the store's data (ids and flags; no functions). */
   state: () => Record<string, unknown>;
+  /** The floor view this page shows (also in `state().floor`). */
+  floor: () => FloorView | null;
+  /** Estimated server time minus local time, in ms (also in `state().clock`). */
+  clockOffset: () => number;
+  /** This page's estimate of the server's clock now. */
+  serverNow: () => number;
 }
 
 declare global {
@@ -23,5 +31,8 @@ export function installTestHooks(): void {
     stats: transportStats,
     getStats: transportStats,
     state: () => JSON.parse(JSON.stringify(useStore.getState())) as Record<string, unknown>,
+    floor: () => structuredClone(useStore.getState().floor),
+    clockOffset: () => useStore.getState().clock.offsetMs,
+    serverNow: () => serverNow(useStore.getState()),
   };
 }

@@ -4,7 +4,8 @@ import { spatialLayerForHeight, type JoinReply, type MediaSource, type ProducerI
 import { useStore } from '../../store';
 import { errorKey } from '../../i18n';
 import { isConnected, request } from '../../net/socket';
-import { RequestError, errorCodeOf } from '../../net/errors';
+import { RequestError, errorCodeOf, type AppErrorCode } from '../../net/errors';
+import { selectMayOpenMic } from '../floor/slice';
 import { getLocalTrack, localMediaSettled } from './localMedia';
 import { selectFeaturedId } from './slice';
 import { registerTrack, unregisterTrack } from './tracks';
@@ -188,15 +189,21 @@ export function closeParticipantConsumers(participantId: string): void {
 /**
  * Turns the microphone or camera on or off. Turning off is applied locally at once
  * (privacy first) and then reported; turning on waits for the server's consent.
- * A refusal is shown as a toast.
+ * A member's microphone opens only with the floor (the server refuses with NO_FLOOR).
+ * Returns the refusal's code, or null; a refusal is shown as a toast unless `quiet`.
  */
-export async function setSourceEnabled(source: MediaSource, on: boolean): Promise<void> {
+export async function setSourceEnabled(source: MediaSource, on: boolean, options: { quiet?: boolean } = {}): Promise<AppErrorCode | null> {
   const flag = (value: boolean) => (source === 'mic' ? { micOn: value } : { camOn: value });
+  const refuse = (code: AppErrorCode) => {
+    if (!options.quiet) store().pushToast(code === 'FORBIDDEN' ? (source === 'mic' ? 'toast.micForbidden' : 'toast.camForbidden') : errorKey(code));
+    return code;
+  };
+  if (on && source === 'mic' && !selectMayOpenMic(store())) return refuse('NO_FLOOR');
   const producer = producers.get(source);
   if (!producer || producer.closed) {
     // Not published (yet): remembered and applied when the producer is created.
     store().setLocal(flag(on));
-    return;
+    return null;
   }
   try {
     if (on) {
@@ -208,9 +215,9 @@ export async function setSourceEnabled(source: MediaSource, on: boolean): Promis
       store().setLocal(flag(false));
       await request('media.pauseProducer', { producerId: producer.id });
     }
+    return null;
   } catch (err) {
-    const code = errorCodeOf(err);
-    store().pushToast(code === 'FORBIDDEN' ? (source === 'mic' ? 'toast.micForbidden' : 'toast.camForbidden') : errorKey(code));
+    return refuse(errorCodeOf(err));
   }
 }
 
@@ -346,7 +353,8 @@ async function publish(source: MediaSource, gen: number): Promise<void> {
   const track = getLocalTrack(source);
   const allowed = source === 'mic' ? mayPublish.audio : mayPublish.video;
   if (!send || !track || track.readyState === 'ended' || !allowed) return;
-  const paused = source === 'mic' ? !store().local.micOn : !store().local.camOn;
+  // A member's microphone is published paused until they have the floor (the server keeps it paused anyway).
+  const paused = source === 'mic' ? !store().local.micOn || !selectMayOpenMic(store()) : !store().local.camOn;
   try {
     const producer = await send.produce({
       track,

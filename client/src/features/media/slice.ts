@@ -117,12 +117,14 @@ export function stageParticipants(participants: AppState['participants'], selfId
 }
 
 /**
- * Who fills the main view: the last other participant who spoke while still
- * present; otherwise the first one on stage whose video we receive; otherwise
- * the first one on stage at all.
+ * Who fills the main view: the floor holder while a speech is on (unless it is us);
+ * otherwise the last other participant who spoke while still present; otherwise the
+ * first one on stage whose video we receive; otherwise the first one on stage at all.
  */
 export function selectFeaturedId(state: AppState): string | null {
   const selfId = state.self?.id;
+  const holder = state.floor?.speech?.participantId;
+  if (holder && holder !== selfId && holder in state.participants) return holder;
   const speaker = state.lastRemoteSpeakerId;
   if (speaker && speaker !== selfId && speaker in state.participants) return speaker;
   const others = stageParticipants(state.participants, selfId);

@@ -61,6 +61,7 @@ export function subscribeMedia(socket: ConsultSocket): () => void {
     if (
       state.consumerIds !== previous.consumerIds ||
       state.lastRemoteSpeakerId !== previous.lastRemoteSpeakerId ||
+      state.floor?.speech?.participantId !== previous.floor?.speech?.participantId ||
       state.participants !== previous.participants
     ) {
       syncConsumerLayers();

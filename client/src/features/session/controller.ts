@@ -1,4 +1,4 @@
-import type { JoinReply } from '@consult/shared';
+import { can, type JoinReply } from '@consult/shared';
 import { useStore } from '../../store';
 import { fetchSession } from '../../net/api';
 import { errorCodeOf, isTokenError, type AppErrorCode } from '../../net/errors';
@@ -7,6 +7,10 @@ import { startMedia, stopMedia } from '../media/engine';
 import { releaseLocalMedia } from '../media/localMedia';
 import { subscribeMedia } from '../media/subscriptions';
 import { subscribeParticipants } from '../participants/subscriptions';
+import { refreshFloor, refreshReport } from '../floor/actions';
+import { startClockSync, stopClockSync } from '../floor/clock';
+import { micFollowsFloor } from '../floor/slice';
+import { subscribeFloor } from '../floor/subscriptions';
 import { subscribeSession } from './subscriptions';
 
 /**
@@ -64,6 +68,7 @@ export function joinRoom(): void {
     subscribeSession(socket, { onConnect: () => void join(), onReplaced: () => end('SESSION_REPLACED') }),
     subscribeParticipants(socket),
     subscribeMedia(socket),
+    subscribeFloor(socket),
   ];
   socket.connect();
 }
@@ -96,6 +101,7 @@ async function join(): Promise<void> {
     if (attempt !== joinAttempt) return;
     joinRetries = 0;
     applySnapshot(reply);
+    startClockSync(reply.serverTime);
     void startMedia(reply);
   } catch (err) {
     if (attempt !== joinAttempt) return;
@@ -116,6 +122,11 @@ async function join(): Promise<void> {
 function applySnapshot(reply: JoinReply): void {
   const store = useStore.getState();
   store.applyJoin(reply);
+  // A member's microphone is open exactly while they hold the floor (a rejoin may find them speaking).
+  if (micFollowsFloor(reply.self.role)) store.setLocal({ micOn: reply.floor?.speech?.participantId === reply.self.id });
+  if (reply.floor) store.setFloor(reply.floor, { force: true });
+  else refreshFloor();
+  if (can(reply.self.role, 'consultation.moderate')) refreshReport();
   store.setParticipants(reply.participants);
   store.setRemoteProducers(reply.producers.filter((p) => p.participantId !== reply.self.id));
   store.setActiveSpeaker(reply.activeSpeakerId);
@@ -135,12 +146,15 @@ function teardown(): void {
   for (const unsubscribe of unsubscribers) unsubscribe();
   unsubscribers = [];
   closeSocket();
+  stopClockSync();
   stopMedia();
   releaseLocalMedia();
   const store = useStore.getState();
   store.setParticipants([]);
   store.clearMediaIds();
   store.setActiveSpeaker(null);
+  store.setFloor(null, { force: true });
+  store.setFloorReport(null);
   useStore.setState({ lastRemoteSpeakerId: null, audioBlocked: false });
   store.setConnection('offline');
 }
