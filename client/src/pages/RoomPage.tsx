@@ -7,13 +7,14 @@ import { MediaToggle } from '../features/media/MediaToggle';
 import { SelfPreview } from '../features/media/SelfPreview';
 import { selectFeaturedId, stageParticipants } from '../features/media/slice';
 import { VideoTile } from '../features/media/VideoTile';
-import { ParticipantList } from '../features/participants/ParticipantList';
+import { FloorBar } from '../features/floor/FloorBar';
 import { ConnBanner } from '../features/session/ConnBanner';
 import { leaveRoom } from '../features/session/controller';
 import { Header } from '../features/ui/Header';
 import { Icon } from '../features/ui/Icon';
+import { SidePanel, type SideTab } from '../features/ui/SidePanel';
 
-/** The consultation: main view of the speaker, grid of the others, own preview, controls, list. */
+/** The consultation: the floor bar, main view of the speaker, grid of the others, own preview, controls, side panel. */
 export function RoomPage() {
   const t = useT();
   const title = useStore((s) => s.consultation?.title);
@@ -21,17 +22,32 @@ export function RoomPage() {
   const participants = useStore((s) => s.participants);
   const featuredId = useStore(selectFeaturedId);
   const audioBlocked = useStore((s) => s.audioBlocked);
-  const [listOpen, setListOpen] = useState(false);
+  const queueLength = useStore((s) => s.floor?.queue.length ?? 0);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [tab, setTab] = useState<SideTab>('floor');
+  const floorToggleRef = useRef<HTMLButtonElement>(null);
   const listToggleRef = useRef<HTMLButtonElement>(null);
 
   const grid = useMemo(
     () => stageParticipants(participants, self?.id).filter((p) => p.id !== featuredId),
     [participants, self?.id, featuredId],
   );
-  const closeList = useCallback(() => {
-    setListOpen(false);
-    listToggleRef.current?.focus();
+  // The close handler reads the tab through a ref, so it stays one function (the drawer's key listener depends on it).
+  const tabRef = useRef(tab);
+  tabRef.current = tab;
+  const closePanel = useCallback(() => {
+    setPanelOpen(false);
+    // Back to the button that opened the drawer.
+    (tabRef.current === 'floor' ? floorToggleRef : listToggleRef).current?.focus();
   }, []);
+  const togglePanel = (which: SideTab) => {
+    if (panelOpen && tab === which) {
+      setPanelOpen(false);
+      return;
+    }
+    setTab(which);
+    setPanelOpen(true);
+  };
   const sendsMedia = self ? publishes(self.role) : false;
 
   return (
@@ -44,6 +60,7 @@ export function RoomPage() {
           {t('room.audioBlocked')}
         </button>
       )}
+      <FloorBar />
       <div className="room__body">
         <main className="stage">
           <section className="stage__featured" data-testid="active-speaker" data-participant-id={featuredId ?? ''} aria-label={t('room.featured')}>
@@ -61,8 +78,8 @@ export function RoomPage() {
           )}
         </main>
         {/* Tapping beside the drawer closes it (narrow screens only; Escape and the close button also do). */}
-        {listOpen && <div className="plist-scrim" aria-hidden="true" onClick={closeList} />}
-        <ParticipantList open={listOpen} onClose={closeList} />
+        {panelOpen && <div className="side-scrim" aria-hidden="true" onClick={closePanel} />}
+        <SidePanel open={panelOpen} tab={tab} onTab={setTab} onClose={closePanel} />
       </div>
       <div className="controls" role="group" aria-label={t('room.controls')}>
         {sendsMedia && (
@@ -73,13 +90,29 @@ export function RoomPage() {
         )}
         <button
           type="button"
+          ref={floorToggleRef}
+          className="ctrl ctrl--drawer"
+          data-testid="floor-panel-toggle"
+          aria-expanded={panelOpen && tab === 'floor'}
+          aria-controls="side-panel"
+          aria-label={t('floor.panelShow')}
+          title={t('floor.panelShow')}
+          onClick={() => togglePanel('floor')}
+        >
+          <Icon name="hand" />
+          <span className="ctrl__label">{t('floor.tab')}</span>
+          {queueLength > 0 && <span className="ctrl__count">{queueLength}</span>}
+        </button>
+        <button
+          type="button"
           ref={listToggleRef}
-          className="ctrl ctrl--list"
-          aria-expanded={listOpen}
-          aria-controls="participant-list"
+          className="ctrl ctrl--drawer ctrl--list"
+          data-testid="participants-toggle"
+          aria-expanded={panelOpen && tab === 'people'}
+          aria-controls="side-panel"
           aria-label={t('room.participantsShow')}
           title={t('room.participantsShow')}
-          onClick={() => setListOpen((open) => !open)}
+          onClick={() => togglePanel('people')}
         >
           <Icon name="users" />
           <span className="ctrl__label">{Object.keys(participants).length}</span>

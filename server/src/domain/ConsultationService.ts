@@ -16,13 +16,13 @@ export function newId(): string {
 }
 
 /**
- * Holds every consultation as the fold of its log. All changes go through
- * `commit`, serialised per consultation: events are built from the current state,
- * made durable in the store, and only then applied and returned to the caller.
+ * Holds every consultation as the fold of its log. All changes go through `commit`:
+ * events are decided from the current state in arrival order, and the caller hears
+ * back only once they are durable in the store.
  */
 export class ConsultationService {
   private readonly states = new Map<string, ConsultationState>();
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly recovering = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -63,32 +63,54 @@ export class ConsultationService {
   }
 
   /**
-   * Runs `decide` on the consultation's current state, persists the events it returns
-   * and applies them. Calls for one consultation run one at a time, in arrival order.
+   * Runs `decide` on the consultation's current state, applies the events it returns at
+   * once (so the next decision sees them: arrival order is the log order), and resolves
+   * only when the store has made them durable. Appends are pipelined: concurrent commits
+   * share the store's group commit instead of waiting for each other's fsync.
+   * If the store fails, the consultation is reloaded from what the store holds.
    */
   commit<E extends { type: string; data: unknown } = ConsultationEvent>(
     id: string,
     decide: (state: ConsultationState, now: number) => E[],
   ): Promise<{ state: ConsultationState; events: StoredEvent[] }> {
-    const run = async () => {
+    const recovering = this.recovering.get(id);
+    if (recovering) return recovering.then(() => this.commit(id, decide));
+    try {
       const current = this.states.get(id);
       if (!current) throw new Error(`consultation ${id} is not loaded`);
       const at = this.clock();
       const drafts = decide(current, at);
+      if (drafts.length === 0) return Promise.resolve({ state: current, events: [] });
       const events = drafts.map((d, i): StoredEvent => ({ seq: current.seq + i + 1, type: d.type, at, data: d.data }));
-      if (events.length > 0) await this.store.append(id, events);
       let next = current;
       for (const event of events) next = applyEvent(next, event);
       this.states.set(id, next);
-      return { state: next, events };
-    };
-    const previous = this.tails.get(id) ?? Promise.resolve();
-    const result = previous.then(run, run);
-    const tail = result.catch(() => undefined);
-    this.tails.set(id, tail);
-    void tail.then(() => {
-      if (this.tails.get(id) === tail) this.tails.delete(id);
-    });
-    return result;
+      return this.store.append(id, events).then(
+        () => ({ state: next, events }),
+        async (err: unknown) => {
+          await this.recover(id);
+          throw err;
+        },
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** After a failed append: what the store holds is the truth; later commits wait for the reload. */
+  private recover(id: string): Promise<void> {
+    let pending = this.recovering.get(id);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const state = foldConsultation(await this.store.read(id));
+          if (state) this.states.set(id, state);
+        } finally {
+          this.recovering.delete(id);
+        }
+      })();
+      this.recovering.set(id, pending);
+    }
+    return pending;
   }
 }

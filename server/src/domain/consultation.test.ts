@@ -54,12 +54,19 @@ describe('ConsultationService.commit', () => {
   /** An in-memory store: enough for the ordering logic under test. */
   function memoryStore(delays: number[] = []) {
     const logs = new Map<string, StoredEvent[]>();
+    // Like the real stores, appends land in call order (the delay models a slow fsync).
+    let tail: Promise<unknown> = Promise.resolve();
     return {
       kind: 'file' as const,
       logs,
-      async append(id: string, events: readonly StoredEvent[]) {
-        await new Promise((r) => setTimeout(r, delays.shift() ?? 0));
-        logs.set(id, [...(logs.get(id) ?? []), ...events]);
+      append(id: string, events: readonly StoredEvent[]) {
+        const delay = delays.shift() ?? 0;
+        const done = tail.then(async () => {
+          await new Promise((r) => setTimeout(r, delay));
+          logs.set(id, [...(logs.get(id) ?? []), ...events]);
+        });
+        tail = done.catch(() => undefined);
+        return done;
       },
       async read(id: string) {
         return logs.get(id) ?? [];
@@ -74,18 +81,28 @@ describe('ConsultationService.commit', () => {
     };
   }
 
-  it('serialises commits per consultation in call order even when writes finish out of order', async () => {
+  it('decides commits in call order, pipelined, and resolves each only once it is stored', async () => {
     const store = memoryStore([0, 30, 0, 0]);
     const service = new ConsultationService(store, () => 7, ids());
     const { consultation } = await service.create(input);
-    await Promise.all(
-      ['id3', 'id4', 'id3'].map((participantId) => service.commit(consultation.id, () => [{ type: 'attendance.joined', data: { participantId } }])),
+    const seen: number[] = [];
+    const commits = ['id3', 'id4', 'id3'].map((participantId) =>
+      service.commit(consultation.id, (state) => {
+        seen.push(state.seq);
+        return [{ type: 'attendance.joined', data: { participantId } }];
+      }),
     );
+    // All three were decided at once, each on top of the previous one, before any write finished.
+    expect(seen).toEqual([1, 2, 3]);
+    const first = await commits[0]!;
+    expect(store.logs.get(consultation.id)!.map((e) => e.seq)).toEqual([1, 2]);
+    expect(first.state.seq).toBe(2);
+    await Promise.all(commits);
     expect(store.logs.get(consultation.id)!.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(service.get(consultation.id)!.seq).toBe(4);
   });
 
-  it('applies nothing when the store fails, and later commits still run', async () => {
+  it('reloads from the store when a write fails, so what was not stored is not kept', async () => {
     const store = memoryStore();
     const service = new ConsultationService(store, () => 7, ids());
     const { consultation } = await service.create(input);

@@ -14,7 +14,10 @@ export interface StoredEvent<T = unknown> {
  */
 export interface EventStore {
   readonly kind: 'file' | 'redis';
-  /** Appends the events in order; resolves only once they are durable. */
+  /**
+   * Appends the events in order; resolves only once they are durable. Appends to one
+   * consultation land in call order even when called before the previous one resolved.
+   */
   append(consultationId: string, events: readonly StoredEvent[]): Promise<void>;
   /** The whole log of one consultation, in order. */
   read(consultationId: string): Promise<StoredEvent[]>;

@@ -13,10 +13,13 @@ class LogFile {
   private handle: fs.FileHandle | undefined;
   private queue: PendingWrite[] = [];
   private flushing = false;
+  /** Once a write fails, later appends fail too (no gap in the log) until the file is reopened. */
+  private failed: Error | undefined;
 
   constructor(private readonly file: string) {}
 
   append(lines: string): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.queue.push({ lines, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -34,10 +37,16 @@ class LogFile {
         await this.handle.datasync();
         for (const w of batch) w.resolve();
       } catch (err) {
-        for (const w of batch) w.reject(err as Error);
+        this.failed = err as Error;
+        for (const w of [...batch, ...this.queue]) w.reject(err as Error);
+        this.queue = [];
       }
     }
     this.flushing = false;
+  }
+
+  get isBroken(): boolean {
+    return this.failed !== undefined;
   }
 
   async close(): Promise<void> {
@@ -84,6 +93,12 @@ export class FileEventStore implements EventStore {
 
   async read(consultationId: string): Promise<StoredEvent[]> {
     const file = this.fileFor(consultationId);
+    const log = this.files.get(consultationId);
+    if (log?.isBroken) {
+      // After a failed write the consultation is reloaded from disk; appends resume on a fresh handle.
+      this.files.delete(consultationId);
+      await log.close().catch(() => undefined);
+    }
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');

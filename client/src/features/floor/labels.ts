@@ -1,6 +1,7 @@
 import type { AgendaItem, FloorRequestType } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT, type MessageKey } from '../../i18n';
+import { selectName, selectSiteId, selectSiteName } from './slice';
 
 const NO_AGENDA: AgendaItem[] = [];
 
@@ -17,4 +18,12 @@ export function useAgendaLabel(): string {
   const index = agenda.findIndex((item) => item.id === current);
   const item = agenda[index];
   return item ? t('floor.agendaOf', { n: index + 1, total: agenda.length, title: item.title }) : t('floor.agendaGeneral');
+}
+
+/** A participant's name and site for the floor's lists, also after they left. */
+export function usePerson(participantId: string): { name: string; siteName: string | null } {
+  const t = useT();
+  const name = useStore((s) => selectName(s, participantId));
+  const siteName = useStore((s) => selectSiteName(s, selectSiteId(s, participantId)));
+  return { name: name ?? t('floor.unknownPerson'), siteName };
 }

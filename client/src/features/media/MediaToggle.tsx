@@ -3,24 +3,34 @@ import type { MediaSource } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
+import { selectMayOpenMic } from '../floor/slice';
 import { setSourceEnabled } from './engine';
 
-/** The microphone or camera on/off button (a toggle: aria-pressed is "on"). */
+/**
+ * The microphone or camera on/off button (a toggle: aria-pressed is "on"). A member's
+ * microphone follows the floor: the button stays disabled (and says why) until they
+ * are given the floor, and can then mute and unmute during their speech.
+ */
 export function MediaToggle({ source }: { source: MediaSource }) {
   const t = useT();
   const isMic = source === 'mic';
   const on = useStore((s) => (isMic ? s.local.micOn : s.local.camOn));
   const hasDevice = useStore((s) => (isMic ? s.local.micTrackId : s.local.camTrackId) !== null);
   const allowed = useStore((s) => (isMic ? s.mayPublish.audio : s.mayPublish.video));
+  const mayOpenMic = useStore(selectMayOpenMic);
   const [busy, setBusy] = useState(false);
 
-  const unavailable = !hasDevice || !allowed;
+  // Closing stays possible (privacy first); opening waits for the floor.
+  const waitsForFloor = isMic && !mayOpenMic && !on;
+  const unavailable = !hasDevice || !allowed || waitsForFloor;
   const pressed = on && !unavailable;
   const hint = !allowed
     ? t('room.notAllowedHint')
     : !hasDevice
       ? t('room.noDeviceHint')
-      : t(isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint');
+      : waitsForFloor
+        ? t('room.micNeedsFloor')
+        : t(isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint');
   const label = t(isMic ? 'room.micToggle' : 'room.camToggle');
 
   const toggle = async () => {
@@ -39,6 +49,7 @@ export function MediaToggle({ source }: { source: MediaSource }) {
       type="button"
       className={`ctrl ${pressed ? 'ctrl--on' : 'ctrl--off'}`}
       data-testid={isMic ? 'mic-toggle' : 'cam-toggle'}
+      data-waits-for-floor={waitsForFloor ? 'true' : undefined}
       aria-pressed={pressed}
       aria-disabled={unavailable || busy}
       aria-label={label}
@@ -46,7 +57,7 @@ export function MediaToggle({ source }: { source: MediaSource }) {
       onClick={() => void toggle()}
     >
       <Icon name={isMic ? (pressed ? 'mic' : 'micOff') : pressed ? 'camera' : 'cameraOff'} />
-      <span className="ctrl__label">{label}</span>
+      <span className="ctrl__label">{waitsForFloor ? t('room.micLocked') : label}</span>
     </button>
   );
 }

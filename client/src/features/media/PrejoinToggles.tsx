@@ -1,19 +1,29 @@
 import type { MediaSource } from '@consult/shared';
+import { micFollowsFloor } from '../floor/slice';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 
 /**
  * Join with the microphone or camera off (phone members on weak links often keep the camera
- * off). Only the starting state: in the room the usual toggles take over.
+ * off). Only the starting state: in the room the usual toggles take over. A member's
+ * microphone is not theirs to choose: it opens with the floor, so only the camera is offered.
  */
 export function PrejoinToggles() {
   const t = useT();
+  const followsFloor = useStore((s) => (s.sessionInfo ? micFollowsFloor(s.sessionInfo.participant.role) : false));
   return (
-    <div className="prejoin-toggles" role="group" aria-label={t('join.startWith')}>
-      <PrejoinToggle source="mic" />
-      <PrejoinToggle source="camera" />
-    </div>
+    <>
+      <div className="prejoin-toggles" role="group" aria-label={t('join.startWith')}>
+        {!followsFloor && <PrejoinToggle source="mic" />}
+        <PrejoinToggle source="camera" />
+      </div>
+      {followsFloor && (
+        <p className="hint prejoin-hint" data-testid="prejoin-mic-floor">
+          {t('join.micFollowsFloor')}
+        </p>
+      )}
+    </>
   );
 }
 

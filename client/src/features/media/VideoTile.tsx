@@ -16,6 +16,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const camPaused = useStore((s) => selectProducer(s, participantId, 'camera')?.paused ?? false);
   const mic = useStore((s) => selectProducer(s, participantId, 'mic'));
   const speaking = useStore((s) => s.activeSpeakerId === participantId);
+  const holdsFloor = useStore((s) => s.floor?.speech?.participantId === participantId);
   const { ref, playing } = useTrackPlayback(camConsumerId);
   const figureRef = useRef<HTMLElement>(null);
 
@@ -37,10 +38,10 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const hasVideo = playing && !camPaused;
   // No microphone producer from someone who could publish one also means they cannot be heard.
   const muted = mic ? mic.paused : publishes(participant.role);
-  const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : ''].filter(Boolean).join(' ');
+  const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : '', holdsFloor ? 'tile--floor' : ''].filter(Boolean).join(' ');
 
   return (
-    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'}>
+    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-floor={holdsFloor ? 'true' : 'false'}>
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
       {!hasVideo && (
         <div className="tile__avatar" aria-hidden="true">
@@ -58,6 +59,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
             <Icon name="cameraOff" size={16} />
           </span>
         )}
+        {holdsFloor && <span className="badge badge--floor">{t('floor.holder')}</span>}
         <span className="tile__name">{participant.name}</span>
         {siteName && <span className="tile__site">{siteName}</span>}
         {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}

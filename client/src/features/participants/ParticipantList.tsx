@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { publishes, type PresentParticipant, type Site } from '@consult/shared';
 import { useStore } from '../../store';
 import { roleKey, useT } from '../../i18n';
@@ -14,15 +14,11 @@ interface SiteGroup {
   people: PresentParticipant[];
 }
 
-/**
- * Everyone present, grouped by site in the consultation's site order. A sidebar on
- * wide screens; on narrow ones a drawer opened from the controls bar.
- */
-export function ParticipantList({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** Everyone present, grouped by site in the consultation's site order (a tab of the side panel). */
+export function ParticipantList() {
   const t = useT();
   const participants = useStore((s) => s.participants);
   const sites = useStore((s) => s.consultation?.sites ?? NO_SITES);
-  const closeRef = useRef<HTMLButtonElement>(null);
 
   const groups = useMemo(() => {
     const ordered = orderParticipants(Object.values(participants));
@@ -32,26 +28,8 @@ export function ParticipantList({ open, onClose }: { open: boolean; onClose: () 
     return result.filter((group) => group.people.length > 0);
   }, [participants, sites]);
 
-  useEffect(() => {
-    if (!open) return;
-    closeRef.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [open, onClose]);
-
   return (
-    <aside id="participant-list" className={open ? 'plist plist--open' : 'plist'} data-testid="participant-list" aria-labelledby="plist-title">
-      <div className="plist__head">
-        <h2 id="plist-title" className="plist__title">
-          {t('room.participants', { count: Object.keys(participants).length })}
-        </h2>
-        <button type="button" ref={closeRef} className="icon-btn plist__close" aria-label={t('room.participantsClose')} title={t('room.participantsClose')} onClick={onClose}>
-          <Icon name="close" />
-        </button>
-      </div>
+    <section className="plist" data-testid="participant-list" aria-label={t('room.participants', { count: Object.keys(participants).length })}>
       {groups.map((group) => (
         <section key={group.id} className="plist__site" aria-label={group.name ?? t('room.otherSite')}>
           <h3 className="plist__site-name">{group.name ?? t('room.otherSite')}</h3>
@@ -62,7 +40,7 @@ export function ParticipantList({ open, onClose }: { open: boolean; onClose: () 
           </ul>
         </section>
       ))}
-    </aside>
+    </section>
   );
 }
 
@@ -73,6 +51,8 @@ function ParticipantRow({ participant }: { participant: PresentParticipant }) {
   const selfMicOn = useStore((s) => s.local.micOn && s.ownProducerIds.mic !== undefined);
   const muted = publishes(participant.role) && (isSelf ? !selfMicOn : !mic || mic.paused);
   const reconnecting = participant.status === 'reconnecting';
+  const holdsFloor = useStore((s) => s.floor?.speech?.participantId === participant.id);
+  const queuePosition = useStore((s) => (s.floor?.queue.findIndex((e) => e.participantId === participant.id) ?? -1) + 1);
   return (
     <li className="plist__row" data-testid={`participant-${participant.id}`} data-status={participant.status}>
       <span className="plist__name">
@@ -80,6 +60,8 @@ function ParticipantRow({ participant }: { participant: PresentParticipant }) {
         {isSelf && <span className="plist__you">{t('room.you')}</span>}
       </span>
       <span className={`role-tag role-tag--${participant.role}`}>{t(roleKey(participant.role))}</span>
+      {holdsFloor && <span className="badge badge--floor">{t('floor.holder')}</span>}
+      {queuePosition > 0 && <span className="badge">{t('floor.queued', { position: queuePosition })}</span>}
       {reconnecting && (
         <span className="badge badge--warn">
           <Icon name="signal" size={14} />

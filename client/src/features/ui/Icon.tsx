@@ -21,6 +21,7 @@ const PATHS = {
   check: ['M5 12.5l4.5 4.5L19 7.5'],
   next: ['M5 5l8 7-8 7', 'M17 5v14'],
   stop: ['M6 6h12v12H6z'],
+  refresh: ['M20 11a8 8 0 1 0-2.3 5.7', 'M20 4v7h-7'],
 } as const;
 
 export type IconName = keyof typeof PATHS;
