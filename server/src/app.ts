@@ -13,6 +13,8 @@ import type { ServerConfig } from './config.js';
 import { ConsultationService, newId } from './domain/ConsultationService.js';
 import { FloorService } from './features/floor/FloorService.js';
 import { registerFloorRoutes } from './features/floor/routes.js';
+import { VotingService } from './features/voting/VotingService.js';
+import { registerVotingRoutes } from './features/voting/routes.js';
 import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
@@ -25,6 +27,7 @@ export interface App {
   io: IoServer;
   consultations: ConsultationService;
   floor: FloorService;
+  voting: VotingService;
   media: MediaService;
   signaling: Signaling;
   store: EventStore;
@@ -62,6 +65,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   const loaded = await consultations.load();
   log.info({ store: store.kind, consultations: loaded }, 'consultation logs replayed');
   const floor = new FloorService(consultations, newId, clock, log.child({ module: 'floor' }));
+  const voting = new VotingService(consultations, store.ballots, newId, clock, log.child({ module: 'voting' }));
+  await voting.load();
 
   const media = new MediaService(config.media, log.child({ module: 'sfu' }));
   await media.start();
@@ -131,6 +136,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   const signaling = new Signaling(io, {
     consultations,
     floor,
+    voting,
     media,
     verifyToken,
     reconnectGraceMs: config.reconnectGraceMs,
@@ -149,6 +155,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
 
   await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
   await registerFloorRoutes(http, { config, floor, clock });
+  await registerVotingRoutes(http, { config, consultations, voting });
   // Speeches whose time ran out while the server was down end now, at their deadline.
   floor.armAll();
 
@@ -165,6 +172,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     io,
     consultations,
     floor,
+    voting,
     media,
     signaling,
     store,
@@ -178,6 +186,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
       if (closed) return;
       closed = true;
       floor.close();
+      voting.shutdown();
       signaling.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close().catch(() => undefined);

@@ -6,6 +6,8 @@ import * as media from './schemas/media.js';
 import * as session from './schemas/session.js';
 import * as floor from './schemas/floor.js';
 import type { FloorView, SpeechReport } from './floor.js';
+import * as voting from './schemas/voting.js';
+import type { MotionView, NamedChoices, PublishedBallot } from './voting.js';
 
 /** Transport parameters a client needs to build its side of a WebRTC transport. */
 export interface TransportInfo {
@@ -32,11 +34,15 @@ export type PresenceChange =
 /** How long the server gathers presence changes before it sends them. */
 export const PRESENCE_BATCH_MS = 100;
 
+/** How often live turnout goes out while ballots arrive. */
+export const TURNOUT_BATCH_MS = 250;
+
 export interface JoinReply extends RoomSnapshot {
   routerRtpCapabilities: unknown;
   /** Whether the server will accept media from this participant. */
   mayPublish: { audio: boolean; video: boolean };
   floor: FloorView;
+  motions: MotionView[];
 }
 
 /**
@@ -73,6 +79,14 @@ export const REQUESTS = {
   'floor.setQueueOpen': { schema: floor.SetQueueOpenRequest, action: 'consultation.moderate' },
   'floor.report': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
   'agenda.advance': { schema: floor.AdvanceAgendaRequest, action: 'consultation.moderate' },
+  // Voting.
+  'motion.list': { schema: floor.EmptyRequest, action: 'session.join' },
+  'motion.create': { schema: voting.CreateMotionRequest, action: 'consultation.moderate' },
+  'motion.open': { schema: voting.MotionRequest, action: 'consultation.moderate' },
+  'motion.close': { schema: voting.MotionRequest, action: 'consultation.moderate' },
+  'motion.named': { schema: voting.MotionRequest, action: 'consultation.moderate' },
+  'motion.published': { schema: voting.MotionRequest, action: 'session.join' },
+  'motion.vote': { schema: voting.VoteRequest, action: 'motion.vote' },
 } as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -109,6 +123,30 @@ export interface ReplyData {
   'floor.setQueueOpen': FloorAck;
   'floor.report': SpeechReport;
   'agenda.advance': FloorAck & { agendaItemId: string };
+  'motion.list': { motions: MotionView[]; mine: Record<string, MyBallot> };
+  'motion.create': { motion: MotionView };
+  'motion.open': { motion: MotionView };
+  'motion.close': { motion: MotionView };
+  'motion.named': NamedChoices;
+  'motion.published': { motionId: string; ballots: PublishedBallot[] };
+  'motion.vote': VoteReceipt;
+}
+
+/** What a voter knows of their own ballot on a motion. */
+export interface MyBallot {
+  voted: boolean;
+  /** Named ballots: what they chose. Secret ballots: null (the server keeps no link). */
+  choices: string[] | null;
+}
+
+/** The ack of a ballot: sent only once the ballot is durably stored. */
+export interface VoteReceipt {
+  recorded: true;
+  /** True when this replaced an earlier ballot of the same voter. */
+  changed: boolean;
+  /** Secret ballots: the code to look for in the published list after the close, and its hash. */
+  receiptCode: string | null;
+  receiptHash: string | null;
 }
 
 /** Floor changes are acknowledged once stored, with the version of the view they produced. */
@@ -137,6 +175,12 @@ export interface ServerToClientEvents {
   'floor.changed': (p: { floor: FloorView; serverTime: number }) => void;
   /** To one member: the moderator turned down their request. */
   'floor.rejected': (p: { entryId: string; reason: string }) => void;
+  /** A motion was created, opened or closed (with its result). */
+  'motion.changed': (p: { motion: MotionView }) => void;
+  /** Live turnout of open motions, at most every TURNOUT_BATCH_MS. Never the split of a secret ballot. */
+  'motion.turnout': (p: { turnout: { motionId: string; voted: number; eligible: number }[] }) => void;
+  /** Moderator only, named ballots: who chose what, at most every TURNOUT_BATCH_MS. */
+  'motion.namedChoices': (p: NamedChoices) => void;
   /** The media server lost this consultation's media (worker died): rebuild transports. */
   'media.reset': (p: { reason: string }) => void;
   /** Another connection took over this participant (same link opened elsewhere). */

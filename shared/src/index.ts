@@ -9,3 +9,5 @@ export * from './schemas/consultation.js';
 export * from './layers.js';
 export * from './floor.js';
 export * as floorSchemas from './schemas/floor.js';
+export * from './voting.js';
+export * as votingSchemas from './schemas/voting.js';

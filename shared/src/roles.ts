@@ -13,13 +13,14 @@ export const ACTIONS = [
   'media.produce.video',
   'consultation.moderate',
   'floor.request',
+  'motion.vote',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The single permission table the server checks every event against. */
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate'],
-  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
+  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'motion.vote'],
   studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
   clerk: ['session.join', 'media.receive'],
   observer: ['session.join', 'media.receive'],

@@ -45,6 +45,11 @@ export class ConsultationService {
     return this.states.size;
   }
 
+  /** The consultation's log as stored (for audit exports). */
+  storeRead(id: string): Promise<StoredEvent[]> {
+    return this.store.read(id);
+  }
+
   get(id: string): ConsultationState | undefined {
     return this.states.get(id);
   }

@@ -1,6 +1,7 @@
 import type { Consultation, CreateConsultationBody } from '@consult/shared';
 import type { StoredEvent } from '../store/EventStore.js';
 import { FLOOR_EVENT_TYPES, applyFloorEvent, initialFloor, type FloorEvent, type FloorState } from './floor.js';
+import { MOTION_EVENT_TYPES, applyMotionEvent, type MotionEvent, type Motions } from './voting.js';
 
 export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 
@@ -9,7 +10,8 @@ export type ConsultationEvent =
   | { type: 'consultation.created'; data: Consultation }
   | { type: 'attendance.joined'; data: { participantId: string } }
   | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } }
-  | FloorEvent;
+  | FloorEvent
+  | MotionEvent;
 
 export interface AttendanceRecord {
   firstJoinedAt: number;
@@ -24,6 +26,7 @@ export interface ConsultationState {
   consultation: Consultation;
   attendance: Record<string, AttendanceRecord>;
   floor: FloorState;
+  motions: Motions;
   /** seq of the last applied event. */
   seq: number;
 }
@@ -46,7 +49,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
   const e = event as StoredEvent & ConsultationEvent;
   if (e.type === 'consultation.created') {
     if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
-    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), seq: event.seq };
+    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, seq: event.seq };
   }
   if (!state) throw new Error(`event ${event.type} before consultation.created`);
   if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
@@ -65,6 +68,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
       return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
     }
     default:
+      if (MOTION_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, motions: applyMotionEvent(state.motions, e as MotionEvent) };
       if (FLOOR_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, floor: applyFloorEvent(state.floor, e as FloorEvent, event.at) };
       return { ...state, seq: event.seq };
   }

@@ -41,6 +41,7 @@ import {
   type FloorEvent,
 } from '../domain/floor.js';
 import type { FloorService } from '../features/floor/FloorService.js';
+import type { VotingService } from '../features/voting/VotingService.js';
 import type { ConsultationState, LeaveReason } from '../domain/consultation.js';
 import type { StoredEvent } from '../store/EventStore.js';
 import type { JoinClaims } from '../domain/tokens.js';
@@ -60,6 +61,7 @@ type Handler<N extends RequestName> = (socket: IoSocket, ctx: SocketContext | un
 export interface SignalingDeps {
   consultations: ConsultationService;
   floor: FloorService;
+  voting: VotingService;
   media: MediaService;
   verifyToken: (token: string) => JoinClaims;
   reconnectGraceMs: number;
@@ -86,6 +88,18 @@ export class Signaling {
       io.to(consultationId).emit('media.reset', { reason: 'media server restarted' });
     });
     deps.floor.on('changed', ({ consultationId, state, events }) => this.onFloorChanged(consultationId, state, events));
+    deps.voting.on('changed', ({ consultationId, motion }) => io.to(consultationId).emit('motion.changed', { motion }));
+    deps.voting.on('turnout', ({ consultationId, turnout, named }) => {
+      io.to(consultationId).emit('motion.turnout', { turnout });
+      if (named.length === 0) return;
+      // Who voted how, live, for the moderators only.
+      const moderators = this.presence
+        .list(consultationId)
+        .filter((p) => can(p.role, 'consultation.moderate'))
+        .map((p) => this.presence.socketOf(consultationId, p.id))
+        .filter((id): id is string => id !== undefined);
+      for (const choices of named) if (moderators.length > 0) io.to(moderators).emit('motion.namedChoices', choices);
+    });
     io.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -253,6 +267,7 @@ export class Signaling {
         routerRtpCapabilities: room.rtpCapabilities,
         mayPublish: { audio: can(participant.role, 'media.produce.audio'), video: can(participant.role, 'media.produce.video') },
         floor: floorView(this.deps.consultations.get(consultationId)!.floor),
+        motions: this.deps.voting.list(consultationId),
       };
       return reply;
     },
@@ -360,6 +375,21 @@ export class Signaling {
     'floor.setLimits': async (_socket, ctx, { agendaItemId, ...limits }) => this.floorAct(ctx!, (f) => decideSetLimits(f, agendaItemId, limits)),
     'floor.setQueueOpen': async (_socket, ctx, { open }) => this.floorAct(ctx!, (f) => decideQueueOpen(f, open)),
     'floor.report': async (_socket, ctx) => this.deps.floor.report(ctx!.consultationId, this.deps.clock()),
+    'motion.list': async (_socket, ctx) => ({
+      motions: this.deps.voting.list(ctx!.consultationId),
+      mine: this.deps.voting.mine(ctx!.consultationId, ctx!.participant.id),
+    }),
+    'motion.create': async (_socket, ctx, input) => ({ motion: await this.deps.voting.create(ctx!.consultationId, ctx!.participant, input) }),
+    'motion.open': async (_socket, ctx, { motionId }) => {
+      const { consultationId } = ctx!;
+      const presentMembers = () => this.presence.list(consultationId).filter((p) => p.role === 'member').map((p) => p.id);
+      return { motion: await this.deps.voting.open(consultationId, ctx!.participant, motionId, presentMembers) };
+    },
+    'motion.close': async (_socket, ctx, { motionId }) => ({ motion: await this.deps.voting.close(ctx!.consultationId, ctx!.participant.id, motionId, 'moderator') }),
+    'motion.named': async (_socket, ctx, { motionId }) => this.deps.voting.named(ctx!.consultationId, motionId),
+    'motion.published': async (_socket, ctx, { motionId }) => ({ motionId, ballots: await this.deps.voting.published(ctx!.consultationId, motionId) }),
+    'motion.vote': async (_socket, ctx, input) => this.deps.voting.vote(ctx!.consultationId, ctx!.participant, input),
+
     'agenda.advance': async (_socket, ctx, { expectedAgendaItemId, agendaItemId }) => {
       const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {
         const decision = decideAdvance(f, expectedAgendaItemId, agendaItemId);

@@ -1,3 +1,5 @@
+import type { BallotBoxBackend } from './BallotBox.js';
+
 /** One entry of a consultation's log. `seq` starts at 1 and has no gaps. */
 export interface StoredEvent<T = unknown> {
   seq: number;
@@ -23,6 +25,8 @@ export interface EventStore {
   read(consultationId: string): Promise<StoredEvent[]>;
   /** Ids of every consultation with a log. */
   list(): Promise<string[]>;
+  /** Where secret ballots are kept, apart from the log (see BallotBox.ts). */
+  readonly ballots: BallotBoxBackend;
   /** A secret shared by every server on this store, created on first use. */
   secret(name: string, create: () => string): Promise<string>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { assertStoreId, type EventStore, type StoredEvent } from './EventStore.js';
+import { FileBallotBoxBackend } from './BallotBox.js';
 
 interface PendingWrite {
   lines: string;
@@ -64,9 +65,11 @@ export class FileEventStore implements EventStore {
   readonly kind = 'file' as const;
   private readonly files = new Map<string, LogFile>();
   private readonly dir: string;
+  readonly ballots: FileBallotBoxBackend;
 
   private constructor(private readonly dataDir: string) {
     this.dir = path.join(dataDir, 'consultations');
+    this.ballots = new FileBallotBoxBackend(dataDir);
   }
 
   static async open(dataDir: string): Promise<FileEventStore> {
@@ -116,6 +119,8 @@ export class FileEventStore implements EventStore {
       } catch (err) {
         // Only the last line can be torn (a crash mid-write, never acknowledged); anything else is corruption.
         if (lines.slice(i + 1).some((l) => l !== '')) throw new Error(`corrupt log ${file} at line ${i + 1}`);
+        // A log this process is appending to may show a write in progress: leave it be.
+        if (this.files.has(consultationId)) break;
         await fs.truncate(file, Buffer.byteLength(lines.slice(0, i).map((l) => l + '\n').join('')));
       }
     }
@@ -145,6 +150,7 @@ export class FileEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.ballots.close();
     await Promise.all([...this.files.values()].map((f) => f.close()));
     this.files.clear();
   }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { assertStoreId, type EventStore, type StoredEvent } from './EventStore.js';
+import { RedisBallotBoxBackend } from './BallotBox.js';
 
 const PREFIX = 'consult';
 const INDEX = `${PREFIX}:consultations`;
@@ -13,7 +14,11 @@ const logKey = (id: string) => `${PREFIX}:log:${id}`;
 export class RedisEventStore implements EventStore {
   readonly kind = 'redis' as const;
 
-  private constructor(private readonly redis: Redis) {}
+  readonly ballots: RedisBallotBoxBackend;
+
+  private constructor(private readonly redis: Redis) {
+    this.ballots = new RedisBallotBoxBackend(redis);
+  }
 
   static async open(url: string): Promise<RedisEventStore> {
     const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true, enableOfflineQueue: true });

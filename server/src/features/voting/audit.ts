@@ -1,0 +1,36 @@
+import type { MotionDefinition, MotionResult } from '@consult/shared';
+import type { StoredEvent } from '../../store/EventStore.js';
+import type { BoxEntry } from '../../store/BallotBox.js';
+
+/** The audit export of a motion: everything needed to check its chain and recompute its tally. */
+export interface MotionAudit {
+  format: 'consultation-motion-audit/1';
+  consultationId: string;
+  motionId: string;
+  definition: MotionDefinition;
+  status: 'draft' | 'open' | 'closed';
+  /** The motion's events from the consultation log, in order, each with prevHash and hash. */
+  events: StoredEvent[];
+  /** Named ballots: each voter's final choice. */
+  named: { participantId: string; name: string; siteId: string; choices: string[] }[] | null;
+  /** Secret ballots, after the close: every box entry in order (a changed vote appears twice, same receipt). */
+  box: BoxEntry[] | null;
+  result: MotionResult | null;
+}
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** CSV: per-member choices for a named ballot; (receipt hash, choices) for a closed secret ballot. */
+export function auditCsv(audit: MotionAudit): string {
+  const rows: string[][] = [];
+  if (audit.named) {
+    rows.push(['participantId', 'name', 'siteId', 'choices']);
+    for (const b of audit.named) rows.push([b.participantId, b.name, b.siteId, b.choices.join(';')]);
+  } else {
+    rows.push(['receiptHash', 'choices']);
+    const latest = new Map<string, string[]>();
+    for (const e of audit.box ?? []) latest.set(e.receiptHash, e.choices);
+    for (const [hash, choices] of [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([hash, choices.join(';')]);
+  }
+  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}

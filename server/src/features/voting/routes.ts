@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorReply, invalidState, notFound, votingSchemas } from '@consult/shared';
+import type { z } from 'zod';
+import type { ServerConfig } from '../../config.js';
+import type { ConsultationService } from '../../domain/ConsultationService.js';
+import { MOTION_EVENT_TYPES } from '../../domain/voting.js';
+import { adminOnly } from '../../http/auth.js';
+import { jsonSchema } from '../../http/schemas.js';
+import { auditCsv, type MotionAudit } from './audit.js';
+import type { VotingService } from './VotingService.js';
+
+interface Deps {
+  config: ServerConfig;
+  consultations: ConsultationService;
+  voting: VotingService;
+}
+
+type Params = z.infer<typeof votingSchemas.MotionIdParams>;
+
+/** Results and audit exports of motions, for the embedding platform. */
+export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const onRequest = adminOnly(deps.config.adminToken);
+  const errors = { 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply), 409: jsonSchema(ErrorReply) };
+
+  app.get<{ Params: Params }>(
+    '/api/consultations/:id/motions/:motionId',
+    {
+      onRequest,
+      schema: { summary: 'A motion: definition, status, turnout and (once closed) the result', tags: ['voting'], security: [{ bearer: [] }], params: jsonSchema(votingSchemas.MotionIdParams), response: errors },
+    },
+    async (request) => deps.voting.view(request.params.id, request.params.motionId),
+  );
+
+  app.get<{ Params: Params; Querystring: z.infer<typeof votingSchemas.AuditQuery> }>(
+    '/api/consultations/:id/motions/:motionId/audit',
+    {
+      onRequest,
+      schema: {
+        summary: 'The motion’s hash chain, and per-member choices (named) or the receipt list (secret, after the close); ?format=csv for the choices as CSV',
+        tags: ['voting'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(votingSchemas.MotionIdParams),
+        querystring: jsonSchema(votingSchemas.AuditQuery),
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { id, motionId } = request.params;
+      const state = deps.consultations.get(id);
+      const motion = state?.motions[motionId];
+      if (!state || !motion) throw notFound(`motion ${motionId}`);
+      const secret = motion.definition.ballot === 'secret';
+      if (secret && motion.status !== 'closed' && request.query.format === 'csv') throw invalidState('a secret ballot’s receipt list is published when the vote closes');
+      const events = (await deps.consultations.storeRead(id)).filter(
+        (e) => MOTION_EVENT_TYPES.has(e.type) && (e.data as { motionId?: string }).motionId === motionId,
+      );
+      const people = new Map(state.consultation.participants.map((p) => [p.id, p]));
+      const audit: MotionAudit = {
+        format: 'consultation-motion-audit/1',
+        consultationId: id,
+        motionId,
+        definition: motion.definition,
+        status: motion.status,
+        events,
+        named: secret
+          ? null
+          : Object.entries(motion.named).map(([participantId, b]) => ({
+              participantId,
+              name: people.get(participantId)?.name ?? participantId,
+              siteId: people.get(participantId)?.siteId ?? '',
+              choices: b.choices,
+            })),
+        // The box is never shown while the vote is open: not even its size per option.
+        box: secret && motion.status === 'closed' ? await deps.voting.boxEntries(id, motionId) : null,
+        result: motion.result,
+      };
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="motion-${motionId}.csv"`).send(auditCsv(audit));
+      }
+      return audit;
+    },
+  );
+}

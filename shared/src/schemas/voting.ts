@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { BALLOT_TYPES, MAJORITY_RULES } from '../voting.js';
+
+const id = z.string().min(1).max(128);
+
+export const CreateMotionRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    text: z.string().trim().max(5000).default(''),
+    /** Defaults to the current agenda item. */
+    agendaItemId: id.optional(),
+    /** Custom options make an election; none: 赞成 / 反对 / 弃权. */
+    options: z.array(z.string().trim().min(1).max(100)).min(2).max(50).optional(),
+    /** Election only: choose up to this many (1: choose one). */
+    maxChoices: z.number().int().min(1).max(50).default(1),
+    ballot: z.enum(BALLOT_TYPES).default('named'),
+    majority: z.enum(MAJORITY_RULES).default('simple'),
+    abstentionsInBase: z.boolean().default(false),
+    quorum: z.number().min(0).max(0.99).default(0.5),
+    timeLimitMs: z.number().int().min(10_000).max(3_600_000).nullable().default(null),
+    allowChange: z.boolean().default(true),
+  })
+  .strict()
+  .refine((m) => !m.options || m.maxChoices <= m.options.length, { message: 'maxChoices cannot exceed the number of options', path: ['maxChoices'] })
+  .refine((m) => m.options !== undefined || m.maxChoices === 1, { message: 'a decision takes exactly one choice', path: ['maxChoices'] });
+
+export const MotionRequest = z.object({ motionId: id }).strict();
+
+export const VoteRequest = z
+  .object({
+    motionId: id,
+    /** Client-made id; a retry with the same id is answered as the first was. */
+    ballotId: z.string().min(1).max(64),
+    choices: z.array(id).max(50),
+    /**
+     * Secret ballots only: a random secret the voter's device keeps (32–128 hex). The receipt
+     * code is derived from it, and only its holder can change the ballot.
+     */
+    ballotSecret: z
+      .string()
+      .regex(/^[0-9a-f]{32,128}$/)
+      .optional(),
+  })
+  .strict();
+
+export const MotionIdParams = z.object({ id: z.string().min(1).max(64), motionId: z.string().min(1).max(64) });
+export const AuditQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });

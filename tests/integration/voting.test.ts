@@ -1,0 +1,298 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MotionView } from '@consult/shared';
+import { verifyMotionAudit } from '../../server/src/features/voting/verify.js';
+import type { MotionAudit } from '../../server/src/features/voting/audit.js';
+import {
+  ADMIN_TOKEN,
+  STORES,
+  createConsultation,
+  flushRedis,
+  joinAs,
+  nextEvent,
+  ok,
+  request,
+  sleep,
+  startServer,
+  tempDir,
+  tokenFor,
+  type ClientSocket,
+  type CreatedConsultation,
+  type Harness,
+} from '../helpers/harness.js';
+
+const COMMITTEE = {
+  title: '表决测试',
+  agenda: [{ title: '议题一' }],
+  sites: [
+    { id: 'city', name: '市本级' },
+    { id: 'lake', name: '湖滨县' },
+  ],
+  participants: [
+    { name: '主持人', role: 'moderator', siteId: 'city' },
+    ...['甲', '乙', '丙', '丁', '戊'].map((n, i) => ({ name: `委员${n}`, role: 'member', siteId: i % 2 ? 'lake' : 'city' })),
+    { name: '工作室', role: 'studio', siteId: 'lake' },
+    { name: '观众', role: 'observer', siteId: 'city' },
+  ],
+};
+
+let ballotCounter = 0;
+const ballotId = () => `ballot-${Date.now()}-${++ballotCounter}`;
+const secretOf = (n: number) => n.toString(16).padStart(32, 'a');
+
+async function adminGet(h: Harness, url: string) {
+  return fetch(`${h.url}${url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+}
+
+function nextMotion(socket: ClientSocket, match: (m: MotionView) => boolean, timeoutMs = 5000): Promise<MotionView> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('motion.changed', on);
+      reject(new Error('no matching motion.changed'));
+    }, timeoutMs);
+    const on = ({ motion }: { motion: MotionView }) => {
+      if (!match(motion)) return;
+      clearTimeout(timer);
+      socket.off('motion.changed', on);
+      resolve(motion);
+    };
+    socket.on('motion.changed', on);
+  });
+}
+
+describe('voting over socket.io', () => {
+  let h: Harness;
+  let c: CreatedConsultation;
+  let chair: Awaited<ReturnType<typeof joinAs>>;
+  let members: Awaited<ReturnType<typeof joinAs>>[];
+  beforeAll(async () => {
+    h = await startServer();
+    c = await createConsultation(h.url, COMMITTEE);
+    chair = await joinAs(h.url, tokenFor(c, '主持人'));
+    // Four of the five members are present; 委员戊 is not.
+    members = await Promise.all(['甲', '乙', '丙', '丁'].map((n) => joinAs(h.url, tokenFor(c, `委员${n}`))));
+  });
+  afterAll(async () => {
+    for (const x of [chair, ...members]) x.socket.disconnect();
+    await h.close();
+  });
+
+  it('runs a named (roll-call) vote: refusals, retries, a change, live choices for the chair, the result for all', async () => {
+    const [a, b, cc, d] = members as [typeof chair, typeof chair, typeof chair, typeof chair];
+    expect(await request(a.socket, 'motion.create', { title: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const { motion } = await ok(chair.socket, 'motion.create', { title: '关于加装电梯的决议', text: '同意实施方案', majority: 'absolute' });
+    expect(motion).toMatchObject({ status: 'draft', definition: { kind: 'decision', ballot: 'named', options: [{ id: 'for' }, { id: 'against' }, { id: 'abstain' }] } });
+    const id = motion.definition.id;
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+
+    const opened = nextMotion(b.socket, (m) => m.status === 'open');
+    await ok(chair.socket, 'motion.open', { motionId: id });
+    expect((await opened).turnout).toEqual({ voted: 0, eligible: 4 });
+    expect(await request(chair.socket, 'motion.open', { motionId: id })).toMatchObject({ ok: false, error: { code: 'STALE' } });
+
+    // Refusals change nothing.
+    const studio = await joinAs(h.url, tokenFor(c, '工作室'));
+    expect(await request(studio.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const late = await joinAs(h.url, tokenFor(c, '委员戊'));
+    expect(await request(late.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['maybe'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await request(a.socket, 'motion.vote', { motionId: 'nope', ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    const live = nextEvent(chair.socket, 'motion.namedChoices');
+    const turnoutSeen = nextEvent(b.socket, 'motion.turnout');
+    const ballot = ballotId();
+    const first = await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballot, choices: ['against'] });
+    expect(first).toEqual({ recorded: true, changed: false, receiptCode: null, receiptHash: null });
+    // The same ballot again (a client retry) is answered the same and stored once.
+    expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballot, choices: ['against'] })).toEqual(first);
+    expect((await live).choices).toEqual({ [a.snapshot.self.id]: ['against'] });
+    expect((await turnoutSeen).turnout).toEqual([{ motionId: id, voted: 1, eligible: 4 }]);
+    // A change of mind is a new ballot.
+    expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ changed: true });
+    await ok(b.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] });
+    await ok(cc.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] });
+    await ok(d.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['abstain'] });
+    expect(await ok(d.socket, 'motion.list', {})).toMatchObject({ mine: { [id]: { voted: true, choices: ['abstain'] } } });
+
+    const announced = nextMotion(studio.socket, (m) => m.status === 'closed');
+    await ok(chair.socket, 'motion.close', { motionId: id });
+    const result = (await announced).result!;
+    // 3 for out of 5 members: more than half (3) of all members.
+    expect(result).toMatchObject({ counts: { for: 3, against: 0, abstain: 1 }, ballots: 4, passed: true, majority: { baseKind: 'members', base: 5, threshold: 3 }, quorum: { present: 4, members: 5, required: 3, met: true } });
+    expect(await request(b.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(await request(chair.socket, 'motion.close', { motionId: id })).toMatchObject({ ok: false, error: { code: 'STALE' } });
+
+    // REST: the result, and an audit export that checks out and fails when tampered with.
+    const view = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}`)).json()) as MotionView;
+    expect(view.result).toEqual(result);
+    const audit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
+    expect(audit.events.map((e) => e.type)).toEqual(['motion.created', 'motion.opened', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'motion.closed']);
+    expect(verifyMotionAudit(audit)).toMatchObject({ ok: true, chain: { links: 8, ok: true }, tally: { ok: true } });
+    const tampered = structuredClone(audit);
+    (tampered.events[3]!.data as { choices: string[] }).choices = ['against'];
+    expect(verifyMotionAudit(tampered)).toMatchObject({ ok: false, chain: { ok: false } });
+    const csv = await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit?format=csv`)).text();
+    expect(csv.split('\n')[0]).toBe('participantId,name,siteId,choices');
+    expect(csv).toContain(`${a.snapshot.self.id},委员甲,city,for`);
+    expect((await fetch(`${h.url}/api/consultations/${c.id}/motions/${id}`)).status).toBe(401);
+    expect((await adminGet(h, `/api/consultations/${c.id}/motions/nope`)).status).toBe(404);
+    studio.socket.disconnect();
+    late.socket.disconnect();
+  });
+
+  it('runs a secret vote: turnout only, receipts, a published list that holds no voter, and stored data that links nothing', async () => {
+    const [a, b, cc] = members as [typeof chair, typeof chair, typeof chair];
+    const { motion } = await ok(chair.socket, 'motion.create', { title: '无记名表决', ballot: 'secret', allowChange: true });
+    const id = motion.definition.id;
+    await ok(chair.socket, 'motion.open', { motionId: id });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await request(chair.socket, 'motion.named', { motionId: id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const ballotIds = [ballotId(), ballotId(), ballotId()];
+    const ra = await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballotIds[0], choices: ['against'], ballotSecret: secretOf(1) });
+    expect(ra.receiptCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // Retry: same answer. Change: same receipt, new choice.
+    expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballotIds[0], choices: ['against'], ballotSecret: secretOf(1) })).toEqual(ra);
+    const changed = await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'], ballotSecret: secretOf(1) });
+    expect(changed).toMatchObject({ changed: true, receiptCode: ra.receiptCode });
+    // A second ballot under another secret is refused: one ballot per voter.
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'], ballotSecret: secretOf(99) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
+    const turnout = nextEvent(chair.socket, 'motion.turnout');
+    const rb = await ok(b.socket, 'motion.vote', { motionId: id, ballotId: ballotIds[1], choices: ['for'], ballotSecret: secretOf(2) });
+    await ok(cc.socket, 'motion.vote', { motionId: id, ballotId: ballotIds[2], choices: ['abstain'], ballotSecret: secretOf(3) });
+    // Live turnout: a count, never the split.
+    const seen = (await turnout).turnout;
+    expect(Object.keys(seen[0]!).sort()).toEqual(['eligible', 'motionId', 'voted']);
+    expect((await ok(b.socket, 'motion.list', {})).mine[id]).toEqual({ voted: true, choices: null });
+    // Before the close nothing of the box is published.
+    expect(await request(a.socket, 'motion.published', { motionId: id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect((await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit?format=csv`)).status).toBe(409);
+    const openAudit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
+    expect(openAudit.box).toBeNull();
+
+    const closed = await ok(chair.socket, 'motion.close', { motionId: id });
+    expect(closed.motion.result).toMatchObject({ counts: { for: 2, against: 0, abstain: 1 }, ballots: 3, passed: true });
+
+    const { ballots } = await ok(b.socket, 'motion.published', { motionId: id });
+    expect(ballots).toHaveLength(3);
+    for (const entry of ballots) expect(Object.keys(entry).sort()).toEqual(['choices', 'receiptHash']);
+    expect(ballots.find((x) => x.receiptHash === rb.receiptHash)?.choices).toEqual(['for']);
+    expect(ballots.find((x) => x.receiptHash === ra.receiptHash)?.choices).toEqual(['for']);
+
+    // The audit export verifies, including a member's receipt.
+    const audit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
+    expect(audit.named).toBeNull();
+    expect(audit.box).toHaveLength(4);
+    expect(verifyMotionAudit(audit, rb.receiptCode!)).toMatchObject({ ok: true, box: { entries: 4, ok: true }, tally: { ok: true }, receipt: { found: true, choices: ['for'] } });
+    const forged = structuredClone(audit);
+    forged.box![1]!.choices = ['against'];
+    expect(verifyMotionAudit(forged).ok).toBe(false);
+
+    // What is stored: the log holds no ballot of this motion; the box holds no voter, id or time;
+    // the roll is a sorted set of voters with nothing else.
+    const dataDir = h.config.dataDir;
+    const log = readFileSync(path.join(dataDir, 'consultations', `${c.id}.log`), 'utf8');
+    const motionLines = log.split('\n').filter((l) => l.includes(id));
+    expect(motionLines.map((l) => JSON.parse(l).type)).toEqual(['motion.created', 'motion.opened', 'motion.closed']);
+    const boxDir = path.join(dataDir, 'ballots', c.id);
+    expect(readdirSync(boxDir).sort()).toEqual([`${id}.box`, `${id}.roll`]);
+    const box = readFileSync(path.join(boxDir, `${id}.box`), 'utf8');
+    const roll = JSON.parse(readFileSync(path.join(boxDir, `${id}.roll`), 'utf8')) as string[];
+    const voterIds = [a, b, cc].map((x) => x.snapshot.self.id);
+    expect(roll).toEqual([...voterIds].sort());
+    for (const entry of box.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)) {
+      expect(Object.keys(entry).sort()).toEqual(['choices', 'hash', 'prevHash', 'receiptHash']);
+    }
+    for (const secretLink of [...voterIds, ...ballotIds, secretOf(1), secretOf(2), ra.receiptCode!]) {
+      expect(box).not.toContain(secretLink);
+    }
+    for (const secretLink of [...ballotIds, secretOf(1), ra.receiptHash!, ra.receiptCode!]) expect(log).not.toContain(secretLink);
+  });
+
+  it('counts 300 concurrent ballots exactly', async () => {
+    const big = await createConsultation(h.url, {
+      title: 'many',
+      sites: [{ id: 's', name: 'S' }],
+      participants: [{ name: 'chair', role: 'moderator', siteId: 's' }, ...Array.from({ length: 300 }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' }))],
+    });
+    const boss = await joinAs(h.url, tokenFor(big, 'chair'));
+    const voters = await Promise.all(Array.from({ length: 300 }, (_, i) => joinAs(h.url, tokenFor(big, `m${i}`))));
+    for (const ballot of ['named', 'secret'] as const) {
+      const { motion } = await ok(boss.socket, 'motion.create', { title: ballot, ballot });
+      await ok(boss.socket, 'motion.open', { motionId: motion.definition.id });
+      const choice = (i: number) => (['for', 'against', 'abstain'] as const)[i % 3];
+      // Each voter sends their ballot twice at once (a retry racing the original).
+      await Promise.all(
+        voters.flatMap((v, i) => {
+          const payload = { motionId: motion.definition.id, ballotId: `b-${ballot}-${i}`, choices: [choice(i)], ...(ballot === 'secret' ? { ballotSecret: secretOf(1000 + i) } : {}) };
+          return [ok(v.socket, 'motion.vote', payload), ok(v.socket, 'motion.vote', payload)];
+        }),
+      );
+      const { motion: closed } = await ok(boss.socket, 'motion.close', { motionId: motion.definition.id });
+      expect(closed.result).toMatchObject({ ballots: 300, counts: { for: 100, against: 100, abstain: 100 } });
+    }
+    for (const x of [boss, ...voters]) x.socket.disconnect();
+  });
+});
+
+describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) => {
+  it('keeps named and secret ballots, accepts retries and new ballots, and closes at the time limit', async () => {
+    await flushRedis();
+    const dataDir = tempDir();
+    const first = await startServer({ store, dataDir });
+    const c = await createConsultation(first.url, COMMITTEE);
+    let chair = await joinAs(first.url, tokenFor(c, '主持人'));
+    const names = ['甲', '乙', '丙', '丁', '戊'];
+    let voters = await Promise.all(names.map((n) => joinAs(first.url, tokenFor(c, `委员${n}`))));
+    const named = (await ok(chair.socket, 'motion.create', { title: 'named', timeLimitMs: 60_000 })).motion.definition.id;
+    await ok(chair.socket, 'motion.open', { motionId: named });
+    await ok(voters[0]!.socket, 'motion.vote', { motionId: named, ballotId: 'n0', choices: ['for'] });
+    await ok(voters[1]!.socket, 'motion.vote', { motionId: named, ballotId: 'n1', choices: ['against'] });
+    await ok(chair.socket, 'motion.close', { motionId: named });
+    const secret = (await ok(chair.socket, 'motion.create', { title: 'secret', ballot: 'secret', timeLimitMs: 60_000 })).motion.definition.id;
+    await ok(chair.socket, 'motion.open', { motionId: secret });
+    const r0 = await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0', choices: ['for'], ballotSecret: secretOf(10) });
+    await ok(voters[1]!.socket, 'motion.vote', { motionId: secret, ballotId: 's1', choices: ['for'], ballotSecret: secretOf(11) });
+    for (const x of [chair, ...voters]) x.socket.disconnect();
+    await first.close();
+
+    const second = await startServer({ store, dataDir });
+    try {
+      chair = await joinAs(second.url, tokenFor(c, '主持人'));
+      voters = await Promise.all(names.map((n) => joinAs(second.url, tokenFor(c, `委员${n}`))));
+      const views = chair.snapshot.motions;
+      expect(views.find((m) => m.definition.id === named)).toMatchObject({ status: 'closed', result: { counts: { for: 1, against: 1 } } });
+      expect(views.find((m) => m.definition.id === secret)).toMatchObject({ status: 'open', turnout: { voted: 2, eligible: 5 } });
+      // The retry of a ballot cast before the restart is answered as before; new ballots count.
+      expect(await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0', choices: ['for'], ballotSecret: secretOf(10) })).toEqual(r0);
+      await ok(voters[2]!.socket, 'motion.vote', { motionId: secret, ballotId: 's2', choices: ['against'], ballotSecret: secretOf(12) });
+      expect((await ok(voters[1]!.socket, 'motion.list', {})).mine[secret]).toEqual({ voted: true, choices: null });
+      const { motion } = await ok(chair.socket, 'motion.close', { motionId: secret });
+      expect(motion.result).toMatchObject({ ballots: 3, counts: { for: 2, against: 1, abstain: 0 } });
+      const audit = (await (await adminGet(second, `/api/consultations/${c.id}/motions/${secret}/audit`)).json()) as MotionAudit;
+      expect(verifyMotionAudit(audit).ok).toBe(true);
+
+      // A timed motion left open closes by itself when its time is up (here: the server comes back late).
+      const timed = (await ok(chair.socket, 'motion.create', { title: 'timed', timeLimitMs: 10_000 })).motion.definition.id;
+      await ok(chair.socket, 'motion.open', { motionId: timed });
+      await ok(voters[3]!.socket, 'motion.vote', { motionId: timed, ballotId: 't3', choices: ['for'] });
+      for (const x of [chair, ...voters]) x.socket.disconnect();
+    } finally {
+      await second.close();
+    }
+    const third = await startServer({ store, dataDir, clock: () => Date.now() + 60_000 });
+    try {
+      const deadline = Date.now() + 5000;
+      const state = () => Object.values(third.app.consultations.get(c.id)!.motions).find((m) => m.definition.title === 'timed')!;
+      while (state().status !== 'closed' && Date.now() < deadline) await sleep(20);
+      expect(state()).toMatchObject({ status: 'closed', result: { ballots: 1, counts: { for: 1 } } });
+    } finally {
+      await third.close();
+    }
+  });
+});
