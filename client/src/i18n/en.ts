@@ -96,7 +96,7 @@ export const en: Catalogue = {
   'floor.yourNote': 'Topic: {note}',
   'floor.queueClosed': 'Requests to speak on this agenda item are closed.',
   'floor.cannotRequest': 'Your role does not take the floor; you can follow the queue here.',
-  'floor.youSpeaking': 'You have the floor and your microphone is on. Click “I’m done” when you finish.',
+  'floor.youSpeaking': 'You have the floor. Click “I’m done” above when you finish.',
   'floor.done': 'I’m done',
   'floor.doneHint': 'End my speech and close my microphone',
   'floor.barLabel': 'Floor',

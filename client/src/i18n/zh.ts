@@ -97,7 +97,7 @@ export const zh = {
   'floor.yourNote': '主题：{note}',
   'floor.queueClosed': '本议题的发言登记已截止。',
   'floor.cannotRequest': '您的身份不参与发言，可在此查看发言队列。',
-  'floor.youSpeaking': '您正在发言，麦克风已开启。发言结束后请点击“发言完毕”。',
+  'floor.youSpeaking': '您正在发言。发言结束后请点击上方的“发言完毕”。',
   'floor.done': '发言完毕',
   'floor.doneHint': '结束我的发言并关闭麦克风',
   'floor.barLabel': '发言状态',

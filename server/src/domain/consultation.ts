@@ -59,13 +59,15 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
       const record: AttendanceRecord = prev
         ? { ...prev, lastJoinedAt: event.at, inRoom: true }
         : { firstJoinedAt: event.at, lastJoinedAt: event.at, presentMs: 0, inRoom: true };
-      return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
+      // Large maps are updated in place (a burst of joins would copy them N times); nobody keeps the previous state.
+      state.attendance[e.data.participantId] = record;
+      return { ...state, seq: event.seq };
     }
     case 'attendance.left': {
       const prev = state.attendance[e.data.participantId];
       if (!prev || !prev.inRoom) return { ...state, seq: event.seq };
-      const record = { ...prev, inRoom: false, presentMs: prev.presentMs + Math.max(0, event.at - prev.lastJoinedAt) };
-      return { ...state, seq: event.seq, attendance: { ...state.attendance, [e.data.participantId]: record } };
+      state.attendance[e.data.participantId] = { ...prev, inRoom: false, presentMs: prev.presentMs + Math.max(0, event.at - prev.lastJoinedAt) };
+      return { ...state, seq: event.seq };
     }
     default:
       if (MOTION_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, motions: applyMotionEvent(state.motions, e as MotionEvent) };

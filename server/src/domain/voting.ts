@@ -105,8 +105,11 @@ export function applyMotionEvent(motions: Motions, event: MotionEvent): Motions 
     case 'ballot.cast': {
       const m = motions[event.data.motionId];
       if (!m) return motions;
-      const named = { ...m.named, [event.data.participantId]: { ballotId: event.data.ballotId, choices: event.data.choices } };
-      return { ...motions, [m.definition.id]: { ...m, named, headHash: event.data.hash } };
+      // Updated in place: a roll call of a thousand would otherwise copy the map a thousand times.
+      // Nobody keeps the previous state (ConsultationService replaces it), so nothing sees the change.
+      m.named[event.data.participantId] = { ballotId: event.data.ballotId, choices: event.data.choices };
+      m.headHash = event.data.hash;
+      return motions;
     }
     case 'motion.closed': {
       const m = motions[event.data.motionId];

@@ -23,8 +23,9 @@ export interface BoxEntry {
 
 export interface BallotBoxBackend {
   /** Makes the entries (appended in order) and the new voters (added to the roll) durable. */
-  persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[]): Promise<void>;
-  load(consultationId: string, motionId: string): Promise<{ entries: BoxEntry[]; voters: string[] }>;
+  /** `eligible` is the motion's roll as snapshotted at the opening. */
+  persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[], eligible: readonly string[]): Promise<void>;
+  load(consultationId: string, motionId: string, eligible: readonly string[]): Promise<{ entries: BoxEntry[]; voters: string[] }>;
   close(): Promise<void>;
 }
 
@@ -50,11 +51,12 @@ export class SecretBox {
     private readonly backend: BallotBoxBackend,
     readonly consultationId: string,
     readonly motionId: string,
+    private readonly eligible: readonly string[],
   ) {}
 
-  static async load(backend: BallotBoxBackend, consultationId: string, motionId: string): Promise<SecretBox> {
-    const box = new SecretBox(backend, consultationId, motionId);
-    const { entries, voters } = await backend.load(consultationId, motionId);
+  static async load(backend: BallotBoxBackend, consultationId: string, motionId: string, eligible: readonly string[]): Promise<SecretBox> {
+    const box = new SecretBox(backend, consultationId, motionId, eligible);
+    const { entries, voters } = await backend.load(consultationId, motionId, eligible);
     for (const e of entries) {
       box.latest.set(e.receiptHash, e.choices);
       box.headHash = e.hash;
@@ -75,8 +77,13 @@ export class SecretBox {
       this.latest.set(entry.receiptHash, entry.choices);
     }
     if (voter) this.roll.add(voter);
-    const write = this.tail.then(() => this.backend.persist(this.consultationId, this.motionId, entries, voter ? [voter] : []));
-    this.tail = write.catch(() => undefined);
+    // The backend keeps call order and shares one write among concurrent ballots (group commit).
+    const write = this.backend.persist(this.consultationId, this.motionId, entries, voter ? [voter] : [], this.eligible);
+    const previous = this.tail;
+    this.tail = write.then(
+      () => previous,
+      () => previous,
+    );
     return write;
   }
 
@@ -103,13 +110,27 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+interface MotionFiles {
+  box: fs.FileHandle;
+  roll: fs.FileHandle;
+  /** Slot of each eligible voter in the roll file (the eligible list is sorted, so slots say nothing of order). */
+  slots: Map<string, number>;
+  /** The roll as last made durable: one byte per eligible voter, '1' once they have voted. */
+  rollBytes: Buffer;
+  pending: Pending[];
+  flushing: boolean;
+}
+
 /**
  * Embedded backend: `DATA_DIR/ballots/<consultation>/<motion>.box` (one JSON entry per
- * line, appended, fdatasync) and `<motion>.roll` (the sorted voter set, replaced
- * atomically). Concurrent ballots of a motion share one write of each (group commit).
+ * line, appended, fdatasync) and `<motion>.roll`: one byte per eligible voter in the
+ * sorted eligible list, '1' once they have voted. The roll is rewritten in place, so it
+ * holds no order and no time. Concurrent ballots share one write of each (group commit),
+ * and the box is durable before the roll: a crash between the two leaves an entry whose
+ * voter can complete the roll by retrying with the same ballot secret.
  */
 export class FileBallotBoxBackend implements BallotBoxBackend {
-  private readonly queues = new Map<string, { pending: Pending[]; flushing: boolean; roll: Set<string> | undefined }>();
+  private readonly motions = new Map<string, Promise<MotionFiles>>();
 
   constructor(private readonly dataDir: string) {}
 
@@ -120,66 +141,74 @@ export class FileBallotBoxBackend implements BallotBoxBackend {
     return { dir, box: path.join(dir, `${motionId}.box`), roll: path.join(dir, `${motionId}.roll`) };
   }
 
-  persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[]): Promise<void> {
+  private files(consultationId: string, motionId: string, eligible: readonly string[]): Promise<MotionFiles> {
     const key = `${consultationId}/${motionId}`;
-    let queue = this.queues.get(key);
-    if (!queue) this.queues.set(key, (queue = { pending: [], flushing: false, roll: undefined }));
-    const q = queue;
+    let files = this.motions.get(key);
+    if (!files) {
+      files = (async () => {
+        const p = this.paths(consultationId, motionId);
+        await fs.mkdir(p.dir, { recursive: true });
+        const sorted = [...eligible].sort();
+        const rollBytes = Buffer.alloc(sorted.length, 0x30);
+        const existing = await fs.readFile(p.roll).catch(() => undefined);
+        if (existing) existing.copy(rollBytes, 0, 0, Math.min(existing.length, rollBytes.length));
+        const roll = await fs.open(p.roll, existing ? 'r+' : 'w+');
+        if (!existing) {
+          await roll.write(rollBytes, 0, rollBytes.length, 0);
+          await roll.datasync();
+        }
+        return { box: await fs.open(p.box, 'a'), roll, slots: new Map(sorted.map((id, i) => [id, i])), rollBytes, pending: [], flushing: false };
+      })();
+      this.motions.set(key, files);
+      files.catch(() => this.motions.delete(key));
+    }
+    return files;
+  }
+
+  async persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[], eligible: readonly string[] = []): Promise<void> {
+    const files = await this.files(consultationId, motionId, eligible);
     return new Promise((resolve, reject) => {
-      q.pending.push({ entries, voters, resolve, reject });
-      if (!q.flushing) void this.flush(consultationId, motionId, q);
+      files.pending.push({ entries, voters, resolve, reject });
+      if (!files.flushing) void this.flush(files);
     });
   }
 
-  private async flush(consultationId: string, motionId: string, q: { pending: Pending[]; flushing: boolean; roll: Set<string> | undefined }): Promise<void> {
-    q.flushing = true;
-    const files = this.paths(consultationId, motionId);
-    while (q.pending.length > 0) {
-      const batch = q.pending;
-      q.pending = [];
+  private async flush(files: MotionFiles): Promise<void> {
+    files.flushing = true;
+    while (files.pending.length > 0) {
+      const batch = files.pending;
+      files.pending = [];
       try {
-        await fs.mkdir(files.dir, { recursive: true });
-        q.roll ??= new Set(await readRoll(files.roll));
         const lines = batch.flatMap((p) => p.entries.map((e) => JSON.stringify(e) + '\n')).join('');
         if (lines) {
-          const handle = await fs.open(files.box, 'a');
-          try {
-            await handle.write(lines);
-            await handle.datasync();
-          } finally {
-            await handle.close();
-          }
+          await files.box.write(lines);
+          await files.box.datasync();
         }
-        const newVoters = batch.flatMap((p) => p.voters).filter((v) => !q.roll!.has(v));
-        if (newVoters.length > 0) {
-          const roll = new Set([...q.roll, ...newVoters]);
-          const tmp = `${files.roll}.tmp`;
-          const handle = await fs.open(tmp, 'w');
-          try {
-            await handle.write(JSON.stringify([...roll].sort()));
-            await handle.datasync();
-          } finally {
-            await handle.close();
+        const voters = batch.flatMap((p) => p.voters);
+        if (voters.length > 0) {
+          const next = Buffer.from(files.rollBytes);
+          for (const v of voters) {
+            const slot = files.slots.get(v);
+            if (slot === undefined) throw new Error(`voter ${v} is not on the roll of this motion`);
+            next[slot] = 0x31;
           }
-          await fs.rename(tmp, files.roll);
-          const dir = await fs.open(files.dir, 'r');
-          await dir.sync().finally(() => dir.close());
-          q.roll = roll;
+          await files.roll.write(next, 0, next.length, 0);
+          await files.roll.datasync();
+          files.rollBytes = next;
         }
         for (const p of batch) p.resolve();
       } catch (err) {
-        q.roll = undefined;
         for (const p of batch) p.reject(err as Error);
       }
     }
-    q.flushing = false;
+    files.flushing = false;
   }
 
-  async load(consultationId: string, motionId: string): Promise<{ entries: BoxEntry[]; voters: string[] }> {
-    const files = this.paths(consultationId, motionId);
+  async load(consultationId: string, motionId: string, eligible: readonly string[] = []): Promise<{ entries: BoxEntry[]; voters: string[] }> {
+    const p = this.paths(consultationId, motionId);
     let text = '';
     try {
-      text = await fs.readFile(files.box, 'utf8');
+      text = await fs.readFile(p.box, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
@@ -190,26 +219,23 @@ export class FileBallotBoxBackend implements BallotBoxBackend {
         entries.push(JSON.parse(lines[i]!) as BoxEntry);
       } catch {
         // A torn last line (crash mid-write) was never acknowledged.
-        if (i !== lines.length - 1) throw new Error(`corrupt ballot box ${files.box} at line ${i + 1}`);
+        if (i !== lines.length - 1) throw new Error(`corrupt ballot box ${p.box} at line ${i + 1}`);
       }
     }
-    return { entries, voters: await readRoll(files.roll) };
+    const sorted = [...eligible].sort();
+    const bytes = await fs.readFile(p.roll).catch(() => Buffer.alloc(0));
+    return { entries, voters: sorted.filter((_, i) => bytes[i] === 0x31) };
   }
 
   async close(): Promise<void> {
-    for (;;) {
-      if (![...this.queues.values()].some((q) => q.flushing)) return;
-      await new Promise((r) => setTimeout(r, 5));
+    for (const pending of this.motions.values()) {
+      const files = await pending.catch(() => undefined);
+      if (!files) continue;
+      while (files.flushing) await new Promise((r) => setTimeout(r, 5));
+      await files.box.close().catch(() => undefined);
+      await files.roll.close().catch(() => undefined);
     }
-  }
-}
-
-async function readRoll(file: string): Promise<string[]> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as string[];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    this.motions.clear();
   }
 }
 

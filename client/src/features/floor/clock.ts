@@ -1,5 +1,6 @@
 import { useStore } from '../../store';
 import { request } from '../../net/socket';
+import { bestOffset, type ClockSample } from './format';
 
 /**
  * The client's estimate of server time, so every screen shows the same countdown.
@@ -44,22 +45,20 @@ export function noteServerTime(serverTime: number): void {
   store().setClock({ offsetMs: serverTime - Date.now(), rttMs: null, method: 'push' });
 }
 
-async function measure(current: number, samples: number): Promise<void> {
-  let best: { rttMs: number; offsetMs: number } | null = null;
-  for (let i = 0; i < samples; i++) {
-    const clientTime = Date.now();
+async function measure(current: number, count: number): Promise<void> {
+  const samples: ClockSample[] = [];
+  for (let i = 0; i < count; i++) {
     const started = performance.now();
     try {
-      const reply = await request('time.sync', { clientTime });
-      const rttMs = performance.now() - started;
-      const offsetMs = reply.serverTime + rttMs / 2 - Date.now();
-      if (!best || rttMs < best.rttMs) best = { rttMs, offsetMs };
+      const reply = await request('time.sync', { clientTime: Date.now() });
+      samples.push({ receivedAt: Date.now(), rttMs: performance.now() - started, serverTime: reply.serverTime });
     } catch {
       // Offline or slow: keep what we have; the next refresh tries again.
       break;
     }
     if (current !== run) return;
   }
+  const best = bestOffset(samples);
   if (!best || current !== run) return;
-  store().setClock({ offsetMs: Math.round(best.offsetMs), rttMs: Math.round(best.rttMs), method: 'sync' });
+  store().setClock({ ...best, method: 'sync' });
 }

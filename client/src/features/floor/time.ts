@@ -1,14 +1,6 @@
+export { formatClock } from './format';
 import { useEffect, useState } from 'react';
 import { useStore } from '../../store';
-
-/** m:ss (or h:mm:ss) of a non-negative duration, whole seconds rounded up: a fresh 3-minute speech shows 3:00. */
-export function formatClock(ms: number, round: 'up' | 'down' = 'up'): string {
-  const totalSeconds = Math.max(0, round === 'up' ? Math.ceil(ms / 1000) : Math.floor(ms / 1000));
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = String(totalSeconds % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}
 
 /**
  * Server time, re-rendering every `intervalMs` while `active`. The countdown ticks

@@ -78,7 +78,8 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
     const key = `${consultationId}/${motionId}`;
     let box = this.boxes.get(key);
     if (!box) {
-      box = await SecretBox.load(this.ballots, consultationId, motionId);
+      const eligible = this.state(consultationId).motions[motionId]?.eligible ?? [];
+      box = await SecretBox.load(this.ballots, consultationId, motionId, eligible);
       // Two loads may race; keep the first.
       box = this.boxes.get(key) ?? box;
       this.boxes.set(key, box);
@@ -154,6 +155,8 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
       return { recorded: true, changed, receiptCode: null, receiptHash: null };
     }
     if (!input.ballotSecret) throw new AppError(ErrorCode.VALIDATION, 'a secret ballot needs the ballot secret your device keeps');
+    // The box is keyed to the roll snapshotted at the opening: refuse before touching it.
+    if (m.status === 'draft') throw invalidState('this motion is not open yet');
     const box = await this.box(consultationId, input.motionId);
     // Decided synchronously against the current state and box, in arrival order.
     const current = motion(this.state(consultationId).motions, input.motionId);
@@ -228,7 +231,8 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
 
   /** Every box entry in order, with its chain hashes (audit export of a closed secret motion). */
   async boxEntries(consultationId: string, motionId: string) {
-    return (await this.ballots.load(consultationId, motionId)).entries;
+    const eligible = this.state(consultationId).motions[motionId]?.eligible ?? [];
+    return (await this.ballots.load(consultationId, motionId, eligible)).entries;
   }
 
   private touch(consultationId: string, motionId: string): void {
