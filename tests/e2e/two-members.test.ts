@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsultation, sleep, startServer, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { createConsultation, joinAs, ok, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
 import { inbound, launchBrowser, personPage, screenshot, transportStats } from '../helpers/browser.js';
 
 let h: Harness;
@@ -28,37 +28,45 @@ async function join(page: Page, name: string): Promise<void> {
   await page.waitForSelector('[data-testid="participant-list"]', { timeout: 20_000 });
 }
 
-/** Polls until the page decodes video frames and receives audio from someone. */
-async function waitForMedia(page: Page, timeoutMs = 30_000) {
+/** Polls until the page decodes video frames (and, if asked, receives audio from someone). */
+async function waitForMedia(page: Page, needAudio = true, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let stats = await transportStats(page);
   while (Date.now() < deadline) {
     stats = await transportStats(page);
     const video = inbound(stats, 'video').some((s) => (s.framesDecoded ?? 0) > 5);
     const audio = inbound(stats, 'audio').some((s) => (s.packetsReceived ?? 0) > 20);
-    if (video && audio) return stats;
+    if (video && (audio || !needAudio)) return stats;
     await sleep(500);
   }
   return stats;
 }
 
 describe('two members and an observer in Chromium', () => {
-  it('each member receives the other’s audio and video with frames decoded; the observer receives and sends nothing', async () => {
+  it('members see each other; only the floor holder is heard; the observer receives and sends nothing', async () => {
     const a = await personPage(browser);
     const b = await personPage(browser);
     const o = await personPage(browser, 375, 740);
     await join(a, '委员甲');
     await join(b, '委员乙');
     await join(o, '观众');
+    // The queue owns the microphone: the chair gives 委员乙 the floor.
+    const chair = await joinAs(h.url, tokenFor(c, '主持人'));
+    const idB = c.participants.find((p) => p.name === '委员乙')!.id;
+    await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: idB });
 
     const statsA = await waitForMedia(a);
-    const statsB = await waitForMedia(b);
-    for (const stats of [statsA, statsB]) {
-      expect(inbound(stats, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
-      expect(inbound(stats, 'audio').some((s) => (s.packetsReceived ?? 0) > 20)).toBe(true);
-    }
+    const statsB = await waitForMedia(b, false);
+    expect(inbound(statsA, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
+    expect(inbound(statsA, 'audio').some((s) => (s.packetsReceived ?? 0) > 20)).toBe(true);
+    expect(inbound(statsB, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
+    // 委员甲 has no floor: 委员乙 receives no audio from them, whatever their browser sends.
+    await sleep(1000);
+    const laterB = await transportStats(b);
+    expect(inbound(laterB, 'audio').reduce((n, s) => n + (s.packetsReceived ?? 0), 0)).toBe(0);
 
     const statsO = await waitForMedia(o);
+    chair.socket.disconnect();
     expect(inbound(statsO, 'video').some((s) => (s.framesDecoded ?? 0) > 5)).toBe(true);
     expect(statsO.send.filter((s) => s.type === 'outbound-rtp')).toEqual([]);
     const room = h.app.media.existingRoom(c.id)!;
@@ -66,7 +74,6 @@ describe('two members and an observer in Chromium', () => {
     expect(room.peers.get(observerId)?.producers.size ?? 0).toBe(0);
 
     // Each member sees the other's tile with video playing.
-    const idB = c.participants.find((p) => p.name === '委员乙')!.id;
     await a.waitForSelector(`[data-testid="tile-${idB}"][data-has-video="true"]`, { timeout: 15_000 });
 
     await screenshot(a, 'room-member-desktop');
