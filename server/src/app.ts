@@ -15,6 +15,10 @@ import { FloorService } from './features/floor/FloorService.js';
 import { registerFloorRoutes } from './features/floor/routes.js';
 import { VotingService } from './features/voting/VotingService.js';
 import { registerVotingRoutes } from './features/voting/routes.js';
+import { TranscriptService } from './features/transcript/TranscriptService.js';
+import { loadTranscriber } from './features/transcript/loadTranscriber.js';
+import { registerTranscriptRoutes } from './features/transcript/routes.js';
+import type { Transcriber } from './features/transcript/asr/types.js';
 import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
@@ -28,6 +32,7 @@ export interface App {
   consultations: ConsultationService;
   floor: FloorService;
   voting: VotingService;
+  transcripts: TranscriptService;
   media: MediaService;
   signaling: Signaling;
   store: EventStore;
@@ -56,7 +61,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 /** Builds the whole server (store, SFU, HTTP, signaling) without listening: tests and main share it. */
-export async function buildApp(config: ServerConfig, options: { clock?: () => number; logger?: Logger } = {}): Promise<App> {
+export async function buildApp(config: ServerConfig, options: { clock?: () => number; logger?: Logger; transcriber?: Transcriber } = {}): Promise<App> {
   const clock = options.clock ?? Date.now;
   const log = options.logger ?? pino({ level: config.logLevel });
   const store = await openStore({ redisUrl: config.redisUrl, dataDir: config.dataDir });
@@ -70,6 +75,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
 
   const media = new MediaService(config.media, log.child({ module: 'sfu' }));
   await media.start();
+  const transcriber = options.transcriber ?? (await loadTranscriber(config.dataDir, log.child({ module: 'asr' })));
+  const transcripts = new TranscriptService({ consultations, media, transcriber, dataDir: config.dataDir, clock, newId, log: log.child({ module: 'transcript' }) });
 
   const http = Fastify({
     loggerInstance: log.child({ module: 'http' }),
@@ -137,6 +144,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     consultations,
     floor,
     voting,
+    transcripts,
+    newId,
     media,
     verifyToken,
     reconnectGraceMs: config.reconnectGraceMs,
@@ -156,6 +165,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
   await registerFloorRoutes(http, { config, floor, clock });
   await registerVotingRoutes(http, { config, consultations, voting });
+  await registerTranscriptRoutes(http, { config, consultations, transcripts, verifyToken, clock });
   // Speeches whose time ran out while the server was down end now, at their deadline.
   floor.armAll();
 
@@ -173,6 +183,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     consultations,
     floor,
     voting,
+    transcripts,
     media,
     signaling,
     store,
@@ -187,6 +198,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
       closed = true;
       floor.close();
       voting.shutdown();
+      await transcripts.close();
+      await transcriber.close();
       signaling.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close().catch(() => undefined);

@@ -2,3 +2,4 @@ export * from './config.js';
 export * from './WorkerPool.js';
 export * from './MediaRoom.js';
 export * from './MediaService.js';
+export * from './AudioTap.js';

@@ -8,6 +8,8 @@ import * as floor from './schemas/floor.js';
 import type { FloorView, SpeechReport } from './floor.js';
 import * as voting from './schemas/voting.js';
 import type { MotionView, NamedChoices, PublishedBallot } from './voting.js';
+import * as transcript from './schemas/transcript.js';
+import type { CaptionPartial, MinutesDocument, MinutesVersionInfo, TranscriptEngineInfo, TranscriptGap, TranscriptSegment } from './transcript.js';
 
 /** Transport parameters a client needs to build its side of a WebRTC transport. */
 export interface TransportInfo {
@@ -43,6 +45,7 @@ export interface JoinReply extends RoomSnapshot {
   mayPublish: { audio: boolean; video: boolean };
   floor: FloorView;
   motions: MotionView[];
+  transcript: { engine: TranscriptEngineInfo; minutes: MinutesVersionInfo };
 }
 
 /**
@@ -87,6 +90,14 @@ export const REQUESTS = {
   'motion.named': { schema: voting.MotionRequest, action: 'consultation.moderate' },
   'motion.published': { schema: voting.MotionRequest, action: 'session.join' },
   'motion.vote': { schema: voting.VoteRequest, action: 'motion.vote' },
+  // Transcript and minutes.
+  'transcript.state': { schema: floor.EmptyRequest, action: 'session.join' },
+  'transcript.edit': { schema: transcript.EditSegmentRequest, action: 'minutes.edit' },
+  'transcript.add': { schema: transcript.AddEntryRequest, action: 'minutes.edit' },
+  'minutes.draft': { schema: floor.EmptyRequest, action: 'minutes.read' },
+  'minutes.submit': { schema: floor.EmptyRequest, action: 'minutes.edit' },
+  'minutes.approve': { schema: transcript.ApproveMinutesRequest, action: 'consultation.moderate' },
+  'minutes.return': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
 } as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -130,6 +141,22 @@ export interface ReplyData {
   'motion.named': NamedChoices;
   'motion.published': { motionId: string; ballots: PublishedBallot[] };
   'motion.vote': VoteReceipt;
+  'transcript.state': TranscriptSnapshot;
+  'transcript.edit': { segment: TranscriptSegment | null };
+  'transcript.add': { segment: TranscriptSegment };
+  'minutes.draft': MinutesDocument;
+  'minutes.submit': { minutes: MinutesVersionInfo };
+  'minutes.approve': { minutes: MinutesVersionInfo };
+  'minutes.return': { minutes: MinutesVersionInfo };
+}
+
+export interface TranscriptSnapshot {
+  engine: TranscriptEngineInfo;
+  segments: TranscriptSegment[];
+  gaps: TranscriptGap[];
+  minutes: MinutesVersionInfo;
+  /** The speech being transcribed now, if any. */
+  activeSpeechId: string | null;
 }
 
 /** What a voter knows of their own ballot on a motion. */
@@ -181,6 +208,14 @@ export interface ServerToClientEvents {
   'motion.turnout': (p: { turnout: { motionId: string; voted: number; eligible: number }[] }) => void;
   /** Moderator only, named ballots: who chose what, at most every TURNOUT_BATCH_MS. */
   'motion.namedChoices': (p: NamedChoices) => void;
+  /** Live caption of the current speech: the utterance in progress, replaced as it grows. */
+  'transcript.partial': (p: CaptionPartial) => void;
+  /** A final segment, new or corrected by the clerk. */
+  'transcript.segment': (p: { segment: TranscriptSegment }) => void;
+  /** Recognition failed for part of a speech; the transcript marks the gap. */
+  'transcript.gap': (p: { gap: TranscriptGap }) => void;
+  /** The minutes' sign-off state changed (submitted, approved, reopened). */
+  'minutes.changed': (p: { minutes: MinutesVersionInfo }) => void;
   /** The media server lost this consultation's media (worker died): rebuild transports. */
   'media.reset': (p: { reason: string }) => void;
   /** Another connection took over this participant (same link opened elsewhere). */

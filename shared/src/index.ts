@@ -11,3 +11,5 @@ export * from './floor.js';
 export * as floorSchemas from './schemas/floor.js';
 export * from './voting.js';
 export * as votingSchemas from './schemas/voting.js';
+export * from './transcript.js';
+export * as transcriptSchemas from './schemas/transcript.js';

@@ -14,15 +14,17 @@ export const ACTIONS = [
   'consultation.moderate',
   'floor.request',
   'motion.vote',
+  'minutes.edit',
+  'minutes.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The single permission table the server checks every event against. */
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
-  moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate'],
+  moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate', 'minutes.read'],
   member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'motion.vote'],
   studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
-  clerk: ['session.join', 'media.receive'],
+  clerk: ['session.join', 'media.receive', 'minutes.edit', 'minutes.read'],
   observer: ['session.join', 'media.receive'],
 };
 

@@ -2,6 +2,7 @@ import type { Consultation, CreateConsultationBody } from '@consult/shared';
 import type { StoredEvent } from '../store/EventStore.js';
 import { FLOOR_EVENT_TYPES, applyFloorEvent, initialFloor, type FloorEvent, type FloorState } from './floor.js';
 import { MOTION_EVENT_TYPES, applyMotionEvent, type MotionEvent, type Motions } from './voting.js';
+import { TRANSCRIPT_EVENT_TYPES, applyTranscriptEvent, initialTranscript, type TranscriptEvent, type TranscriptState } from './transcript.js';
 
 export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 
@@ -11,7 +12,8 @@ export type ConsultationEvent =
   | { type: 'attendance.joined'; data: { participantId: string } }
   | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } }
   | FloorEvent
-  | MotionEvent;
+  | MotionEvent
+  | TranscriptEvent;
 
 export interface AttendanceRecord {
   firstJoinedAt: number;
@@ -27,6 +29,7 @@ export interface ConsultationState {
   attendance: Record<string, AttendanceRecord>;
   floor: FloorState;
   motions: Motions;
+  transcript: TranscriptState;
   /** seq of the last applied event. */
   seq: number;
 }
@@ -49,7 +52,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
   const e = event as StoredEvent & ConsultationEvent;
   if (e.type === 'consultation.created') {
     if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
-    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, seq: event.seq };
+    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), seq: event.seq };
   }
   if (!state) throw new Error(`event ${event.type} before consultation.created`);
   if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
@@ -70,6 +73,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
       return { ...state, seq: event.seq };
     }
     default:
+      if (TRANSCRIPT_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, transcript: applyTranscriptEvent(state.transcript, e as TranscriptEvent) };
       if (MOTION_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, motions: applyMotionEvent(state.motions, e as MotionEvent) };
       if (FLOOR_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, floor: applyFloorEvent(state.floor, e as FloorEvent, event.at) };
       return { ...state, seq: event.seq };

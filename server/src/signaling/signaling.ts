@@ -8,6 +8,8 @@ import {
   alwaysOnAir,
   can,
   invalidState,
+  notFound,
+  type MinutesVersionInfo,
   type ClientToServerEvents,
   type ErrorBody,
   type JoinReply,
@@ -42,6 +44,10 @@ import {
 } from '../domain/floor.js';
 import type { FloorService } from '../features/floor/FloorService.js';
 import type { VotingService } from '../features/voting/VotingService.js';
+import type { TranscriptService } from '../features/transcript/TranscriptService.js';
+import { buildMinutes } from '../features/transcript/minutes.js';
+import { decideAddEntry, decideApprove, decideEdit, decideReturn, decideSubmit, type TranscriptEvent } from '../domain/transcript.js';
+import { canonicalJson, sha256 } from '../domain/chain.js';
 import type { ConsultationState, LeaveReason } from '../domain/consultation.js';
 import type { StoredEvent } from '../store/EventStore.js';
 import type { JoinClaims } from '../domain/tokens.js';
@@ -62,6 +68,8 @@ export interface SignalingDeps {
   consultations: ConsultationService;
   floor: FloorService;
   voting: VotingService;
+  transcripts: TranscriptService;
+  newId: () => string;
   media: MediaService;
   verifyToken: (token: string) => JoinClaims;
   reconnectGraceMs: number;
@@ -88,6 +96,10 @@ export class Signaling {
       io.to(consultationId).emit('media.reset', { reason: 'media server restarted' });
     });
     deps.floor.on('changed', ({ consultationId, state, events }) => this.onFloorChanged(consultationId, state, events));
+    deps.transcripts.on('partial', ({ consultationId, caption }) => io.to(consultationId).emit('transcript.partial', caption));
+    deps.transcripts.on('segment', ({ consultationId, segment }) => io.to(consultationId).emit('transcript.segment', { segment }));
+    deps.transcripts.on('gap', ({ consultationId, gap }) => io.to(consultationId).emit('transcript.gap', { gap }));
+    deps.transcripts.on('minutes', ({ consultationId, minutes }) => io.to(consultationId).emit('minutes.changed', { minutes }));
     deps.voting.on('changed', ({ consultationId, motion }) => io.to(consultationId).emit('motion.changed', { motion }));
     deps.voting.on('turnout', ({ consultationId, turnout, named }) => {
       io.to(consultationId).emit('motion.turnout', { turnout });
@@ -122,6 +134,8 @@ export class Signaling {
         .catch((err: unknown) => this.deps.log.error({ err, consultationId }, 'could not apply the floor to the microphones'));
     }
     this.io.to(consultationId).emit('floor.changed', { floor: floorView(state.floor), serverTime: this.deps.clock() });
+    // The transcript tap follows the floor.
+    void this.deps.transcripts.sync(consultationId);
     for (const event of events) {
       if (event.type !== 'floor.rejected') continue;
       const { entryId, participantId, reason } = event.data as Extract<FloorEvent, { type: 'floor.rejected' }>['data'];
@@ -268,6 +282,7 @@ export class Signaling {
         mayPublish: { audio: can(participant.role, 'media.produce.audio'), video: can(participant.role, 'media.produce.video') },
         floor: floorView(this.deps.consultations.get(consultationId)!.floor),
         motions: this.deps.voting.list(consultationId),
+        transcript: { engine: this.deps.transcripts.engine(consultationId), minutes: this.deps.consultations.get(consultationId)!.transcript.minutes },
       };
       return reply;
     },
@@ -320,6 +335,10 @@ export class Signaling {
         paused: request.paused,
       });
       socket.to(consultationId).emit('media.producerAdded', this.producerInfo(producer, participant.id, request.source));
+      // The floor holder's microphone came (back): the transcript taps it.
+      if (request.source === 'mic' && this.deps.consultations.get(consultationId)?.floor.speech?.participantId === participant.id) {
+        void this.deps.transcripts.sync(consultationId);
+      }
       return { producerId: producer.id };
     },
 
@@ -390,6 +409,46 @@ export class Signaling {
     'motion.published': async (_socket, ctx, { motionId }) => ({ motionId, ballots: await this.deps.voting.published(ctx!.consultationId, motionId) }),
     'motion.vote': async (_socket, ctx, input) => this.deps.voting.vote(ctx!.consultationId, ctx!.participant, input),
 
+    'transcript.state': async (_socket, ctx) => {
+      const { consultationId } = ctx!;
+      const t = this.deps.consultations.get(consultationId)!.transcript;
+      return {
+        engine: this.deps.transcripts.engine(consultationId),
+        segments: t.segments,
+        gaps: t.gaps,
+        minutes: t.minutes,
+        activeSpeechId: this.deps.transcripts.activeSpeech(consultationId),
+      };
+    },
+    'transcript.edit': async (_socket, ctx, { segmentId, text }) => {
+      const { consultationId, participant } = ctx!;
+      const { state, events } = await this.deps.consultations.commit(consultationId, (s, now) => decideEdit(s.transcript, participant, segmentId, text, now));
+      this.deps.transcripts.announce(consultationId, state, events);
+      const index = state.transcript.byId[segmentId];
+      return { segment: index === undefined ? null : state.transcript.segments[index]! };
+    },
+    'transcript.add': async (_socket, ctx, input) => {
+      const { consultationId, participant } = ctx!;
+      const id = this.deps.newId();
+      const { state, events } = await this.deps.consultations.commit(consultationId, (s, now) => {
+        const speaker = s.consultation.participants.find((p) => p.id === input.participantId);
+        if (!speaker) throw notFound(`participant ${input.participantId}`);
+        const agendaItemId = input.agendaItemId ?? s.floor.agendaItemId;
+        if (input.agendaItemId && !s.consultation.agenda.some((a) => a.id === input.agendaItemId)) throw notFound(`agenda item ${input.agendaItemId}`);
+        return decideAddEntry(s.transcript, participant, { id, agendaItemId, speaker, text: input.text, at: input.at ?? now }, now);
+      });
+      this.deps.transcripts.announce(consultationId, state, events);
+      return { segment: state.transcript.segments[state.transcript.byId[id]!]! };
+    },
+    'minutes.draft': async (_socket, ctx) => buildMinutes(this.deps.consultations.get(ctx!.consultationId)!, this.deps.clock()),
+    'minutes.submit': async (_socket, ctx) => this.minutesAct(ctx!, (s, now) => decideSubmit(s.transcript, ctx!.participant, now)),
+    'minutes.approve': async (_socket, ctx, { version }) =>
+      this.minutesAct(ctx!, (s, now) => {
+        const document = { ...buildMinutes(s, now), status: 'approved' as const };
+        return decideApprove(s.transcript, ctx!.participant, version, document, sha256(canonicalJson(document)), now);
+      }),
+    'minutes.return': async (_socket, ctx) => this.minutesAct(ctx!, (s, now) => decideReturn(s.transcript, ctx!.participant, now)),
+
     'agenda.advance': async (_socket, ctx, { expectedAgendaItemId, agendaItemId }) => {
       const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {
         const decision = decideAdvance(f, expectedAgendaItemId, agendaItemId);
@@ -398,6 +457,12 @@ export class Signaling {
       return { agendaItemId: result, version };
     },
   };
+
+  private async minutesAct(ctx: SocketContext, decide: (s: ConsultationState, now: number) => TranscriptEvent[]): Promise<{ minutes: MinutesVersionInfo }> {
+    const { state, events } = await this.deps.consultations.commit(ctx.consultationId, decide);
+    this.deps.transcripts.announce(ctx.consultationId, state, events);
+    return { minutes: state.transcript.minutes };
+  }
 
   private async floorAct(ctx: SocketContext, decide: (f: FloorContext) => FloorEvent[]): Promise<{ version: number }> {
     const { version } = await this.deps.floor.act(ctx.consultationId, ctx.participant, (f) => ({ events: decide(f), result: undefined }));
