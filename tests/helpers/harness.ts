@@ -7,6 +7,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, CreateConsultationBody, PresenceChange, RequestName, ReplyData, RequestPayload, ServerToClientEvents } from '@consult/shared';
 import { buildApp, type App } from '../../server/src/app.js';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
+import type { Transcriber } from '../../server/src/features/transcript/asr/types.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export type StoreKind = 'file' | 'redis';
@@ -36,7 +37,9 @@ export interface Harness {
 }
 
 /** Starts the real server (real mediasoup, real store) on a free port. */
-export async function startServer(options: { store?: StoreKind; dataDir?: string; env?: Record<string, string>; clock?: () => number } = {}): Promise<Harness> {
+export async function startServer(
+  options: { store?: StoreKind; dataDir?: string; env?: Record<string, string>; clock?: () => number; transcriber?: Transcriber } = {},
+): Promise<Harness> {
   const store = options.store ?? 'file';
   const config = loadConfig({
     PORT: '0',
@@ -50,7 +53,11 @@ export async function startServer(options: { store?: StoreKind; dataDir?: string
     ...(store === 'redis' ? { REDIS_URL: redisUrl! } : {}),
     ...options.env,
   });
-  const app = await buildApp(config, { logger: pino({ level: 'warn' }), ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await buildApp(config, {
+    logger: pino({ level: 'warn' }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.transcriber ? { transcriber: options.transcriber } : {}),
+  });
   const address = await app.listen();
   return { app, url: address, config, close: () => app.close() };
 }

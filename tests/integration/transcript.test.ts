@@ -1,0 +1,175 @@
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TranscriptSegment } from '@consult/shared';
+import type { AsrStream, AsrStreamEvents, Transcriber } from '../../server/src/features/transcript/asr/types.js';
+import { ADMIN_TOKEN, createConsultation, joinAs, ok, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { OPUS_MIC, freeUdpPort, playAsOpusRtp, synthesize } from '../helpers/speech.js';
+
+const ENGLISH = {
+  title: 'Transcript test',
+  language: 'en',
+  agenda: [{ title: 'Elevators' }],
+  sites: [
+    { id: 'city', name: 'City' },
+    { id: 'lake', name: 'Lake County' },
+  ],
+  participants: [
+    { name: 'Chair', role: 'moderator', siteId: 'city' },
+    { name: 'Alice', role: 'member', siteId: 'city' },
+    { name: 'Bob', role: 'member', siteId: 'lake' },
+    { name: 'Clerk', role: 'clerk', siteId: 'city' },
+  ],
+};
+
+/** A member's microphone on the SFU fed by ffmpeg (Opus RTP), as a browser would send it. */
+async function microphone(h: Harness, consultationId: string, participantId: string, ssrc: number) {
+  const room = h.app.media.existingRoom(consultationId)!;
+  const transport = await room.createPlainTransport(participantId, 'send');
+  await room.produce(participantId, { transportId: transport.id, kind: 'audio', source: 'mic', paused: false, rtpParameters: OPUS_MIC(ssrc) as never });
+  const localPort = await freeUdpPort();
+  return { say: (wav: string) => playAsOpusRtp(wav, transport.tuple.localIp, transport.tuple.localPort, ssrc, localPort) };
+}
+
+/** Counts the PCM the tap delivers, per stream: proves the tap follows the floor. */
+class CountingTranscriber implements Transcriber {
+  streams: { samples: number; ended: boolean }[] = [];
+  describe() {
+    return { engine: 'segments' as const, model: null, recognises: false };
+  }
+  start(): AsrStream {
+    const record = { samples: 0, ended: false };
+    this.streams.push(record);
+    const stream = new EventEmitter<AsrStreamEvents>() as AsrStream;
+    stream.push = (pcm) => {
+      record.samples += pcm.length;
+    };
+    stream.end = async () => {
+      record.ended = true;
+      // One segment for the whole speech, so attribution can be checked.
+      if (record.samples > 0) stream.emit('final', { startMs: 0, endMs: (record.samples / 16000) * 1000, text: '', confidence: null, clip: new Int16Array(160) });
+    };
+    return stream;
+  }
+  async close() {}
+}
+
+describe('the transcript tap follows the floor (real SFU, real Opus from ffmpeg)', () => {
+  let h: Harness;
+  let c: CreatedConsultation;
+  const transcriber = new CountingTranscriber();
+  beforeAll(async () => {
+    h = await startServer({ transcriber });
+    c = await createConsultation(h.url, ENGLISH);
+  });
+  afterAll(async () => h.close());
+
+  it('taps only the floor holder, moves with the floor, and attributes the segment to the speech', async () => {
+    const chair = await joinAs(h.url, tokenFor(c, 'Chair'));
+    const alice = await joinAs(h.url, tokenFor(c, 'Alice'));
+    const bob = await joinAs(h.url, tokenFor(c, 'Bob'));
+    const wav = synthesize('the committee supports the plan');
+    const aliceMic = await microphone(h, c.id, alice.snapshot.self.id, 0x1111);
+    const bobMic = await microphone(h, c.id, bob.snapshot.self.id, 0x2222);
+
+    // Nobody holds the floor: nobody is transcribed.
+    await aliceMic.say(wav);
+    expect(transcriber.streams).toHaveLength(0);
+
+    const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: alice.snapshot.self.id });
+    await sleep(500);
+    expect(h.app.transcripts.activeSpeech(c.id)).toBe(speechId);
+    await Promise.all([aliceMic.say(wav), bobMic.say(wav)]);
+    await sleep(300);
+    const aliceStream = transcriber.streams[0]!;
+    // About 2–3 s of Alice at 16 kHz; Bob (no floor) added nothing.
+    expect(aliceStream.samples).toBeGreaterThan(16000 * 1.5);
+    expect(aliceStream.samples).toBeLessThan(16000 * 6);
+
+    // The floor moves to Bob: Alice's stream ends (flushed), Bob's starts.
+    const segmentSeen = new Promise<TranscriptSegment>((resolve) => chair.socket.on('transcript.segment', ({ segment }) => resolve(segment)));
+    const second = await ok(chair.socket, 'floor.grant', { expectedSpeechId: speechId, participantId: bob.snapshot.self.id });
+    const segment = await segmentSeen;
+    expect(segment).toMatchObject({ speechId, participantId: alice.snapshot.self.id, name: 'Alice', siteId: 'city', offFloor: false, hasClip: true });
+    expect(aliceStream.ended).toBe(true);
+    await sleep(500);
+    expect(h.app.transcripts.activeSpeech(c.id)).toBe(second.speechId);
+    await bobMic.say(wav);
+    expect(transcriber.streams[1]!.samples).toBeGreaterThan(16000 * 1.5);
+    expect(aliceStream.samples).toBeLessThan(16000 * 6);
+
+    // No speech: the tap is gone, and nothing more is heard.
+    await ok(chair.socket, 'floor.end', { speechId: second.speechId });
+    await sleep(300);
+    expect(h.app.transcripts.activeSpeech(c.id)).toBeNull();
+    const before = transcriber.streams.map((s) => s.samples);
+    await aliceMic.say(wav);
+    expect(transcriber.streams.map((s) => s.samples)).toEqual(before);
+    expect(transcriber.streams).toHaveLength(2);
+
+    // The clip is there for the clerk; members may not fetch it.
+    const clerkToken = tokenFor(c, 'Clerk');
+    const clip = await fetch(`${h.url}/api/consultations/${c.id}/segments/${segment.id}/clip.wav`, { headers: { authorization: `Bearer ${clerkToken}` } });
+    expect(clip.status).toBe(200);
+    expect(Buffer.from(await clip.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
+    const denied = await fetch(`${h.url}/api/consultations/${c.id}/segments/${segment.id}/clip.wav`, { headers: { authorization: `Bearer ${tokenFor(c, 'Bob')}` } });
+    expect(denied.status).toBe(403);
+    for (const x of [chair, alice, bob]) x.socket.disconnect();
+  });
+});
+
+describe('clerk and minutes over socket.io and REST', () => {
+  let h: Harness;
+  let c: CreatedConsultation;
+  beforeAll(async () => {
+    h = await startServer();
+    c = await createConsultation(h.url, { ...ENGLISH, language: 'zh', title: '纪要测试' });
+  });
+  afterAll(async () => h.close());
+
+  it('adds and corrects entries, signs off, locks with a hash, and exports md, html, docx, pdf and json', async () => {
+    const chair = await joinAs(h.url, tokenFor(c, 'Chair'));
+    const clerk = await joinAs(h.url, tokenFor(c, 'Clerk'));
+    const alice = await joinAs(h.url, tokenFor(c, 'Alice'));
+    expect(clerk.snapshot.transcript.minutes).toMatchObject({ version: 1, status: 'draft' });
+    // Only the clerk edits; a member may not.
+    expect((await ok(alice.socket, 'transcript.state', {})).segments).toEqual([]);
+    const refused = await new Promise((r) => alice.socket.emit('transcript.add', { participantId: alice.snapshot.self.id, text: 'x' }, r));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const seen = new Promise<TranscriptSegment>((resolve) => alice.socket.on('transcript.segment', ({ segment }) => resolve(segment)));
+    const { segment } = await ok(clerk.socket, 'transcript.add', { participantId: alice.snapshot.self.id, text: '会场居民代表：支持加装电梯' });
+    expect(await seen).toMatchObject({ id: segment.id, offFloor: true, name: 'Alice' });
+    const { segment: edited } = await ok(clerk.socket, 'transcript.edit', { segmentId: segment.id, text: '会场居民代表：赞成加装电梯' });
+    expect(edited!.edits.map((e) => e.text)).toEqual(['会场居民代表：支持加装电梯', '会场居民代表：赞成加装电梯']);
+
+    const draft = await ok(clerk.socket, 'minutes.draft', {});
+    expect(draft.items[0]!.speeches[0]).toMatchObject({ name: 'Alice', offFloor: true, text: '会场居民代表：赞成加装电梯' });
+    expect(await new Promise((r) => chair.socket.emit('minutes.approve', { version: 1 }, r))).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    await ok(clerk.socket, 'minutes.submit', {});
+    const changed = new Promise((resolve) => alice.socket.on('minutes.changed', resolve));
+    const { minutes } = await ok(chair.socket, 'minutes.approve', { version: 1 });
+    expect(minutes).toMatchObject({ status: 'approved', version: 1 });
+    expect(minutes.hash).toMatch(/^[0-9a-f]{64}$/);
+    await changed;
+
+    const get = (format: string, token = ADMIN_TOKEN) => fetch(`${h.url}/api/consultations/${c.id}/minutes?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+    const json = (await (await get('json')).json()) as { hash: string; document: { status: string } };
+    expect(json).toMatchObject({ hash: minutes.hash, document: { status: 'approved' } });
+    const md = await (await get('md', tokenFor(c, 'Clerk'))).text();
+    expect(md).toContain('会场居民代表：赞成加装电梯');
+    expect(md).toContain('已审定');
+    expect((await get('md', tokenFor(c, 'Alice'))).status).toBe(403);
+    expect((await get('html')).headers.get('content-type')).toContain('text/html');
+    const docx = Buffer.from(await (await get('docx')).arrayBuffer());
+    expect(docx.subarray(0, 2).toString()).toBe('PK');
+    const pdf = await get('pdf');
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // A correction after approval opens version 2, linked to version 1.
+    await ok(clerk.socket, 'transcript.edit', { segmentId: segment.id, text: '会场居民代表：一致赞成加装电梯' });
+    const v2 = (await (await get('json')).json()) as { minutes: { version: number; status: string; previousHash: string } };
+    expect(v2.minutes).toMatchObject({ version: 2, status: 'draft', previousHash: minutes.hash });
+    for (const x of [chair, clerk, alice]) x.socket.disconnect();
+  });
+});
