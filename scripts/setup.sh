@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# fonts-noto-cjk: Chinese glyphs in Chromium (screenshots, and members on Linux desktops).
-APT_PACKAGES=(chromium redis-server ffmpeg fonts-noto-cjk)
+# fonts-noto-cjk: Chinese glyphs in Chromium (screenshots, PDF minutes, members on Linux desktops).
+# espeak-ng, sox: synthesised speech for the transcript tests and bench:asr.
+# pocketsphinx, pocketsphinx-en-us: the English recogniser (libpocketsphinx3 comes with it).
+# poppler-utils: pdftoppm, to look at the rendered PDF minutes in tests.
+APT_PACKAGES=(chromium redis-server ffmpeg fonts-noto-cjk espeak-ng sox pocketsphinx pocketsphinx-en-us poppler-utils)
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${APT_PACKAGES[@]}"; do have_pkg "$p" || missing+=("$p"); done
