@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscriptSegment } from '@consult/shared';
 import type { AsrStream, AsrStreamEvents, Transcriber } from '../../server/src/features/transcript/asr/types.js';
@@ -164,7 +166,14 @@ describe('clerk and minutes over socket.io and REST', () => {
     expect(docx.subarray(0, 2).toString()).toBe('PK');
     const pdf = await get('pdf');
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const pdfBytes = Buffer.from(await pdf.arrayBuffer());
+    expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // Rendered to an image (tests/artifacts/minutes-page1.png) to look at the Chinese: the page is not blank.
+    mkdirSync('tests/artifacts', { recursive: true });
+    writeFileSync('tests/artifacts/minutes.pdf', pdfBytes);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', 'tests/artifacts/minutes.pdf', 'tests/artifacts/minutes-page1']);
+    // The Chinese is real text in the PDF (not boxes): it extracts back.
+    expect(execFileSync('pdftotext', ['tests/artifacts/minutes.pdf', '-']).toString()).toContain('会场居民代表：赞成加装电梯');
 
     // A correction after approval opens version 2, linked to version 1.
     await ok(clerk.socket, 'transcript.edit', { segmentId: segment.id, text: '会场居民代表：一致赞成加装电梯' });
