@@ -19,6 +19,8 @@ import { TranscriptService } from './features/transcript/TranscriptService.js';
 import { loadTranscriber } from './features/transcript/loadTranscriber.js';
 import { registerTranscriptRoutes } from './features/transcript/routes.js';
 import type { Transcriber } from './features/transcript/asr/types.js';
+import { StudioService } from './features/studios/StudioService.js';
+import { registerStudioRoutes } from './features/studios/routes.js';
 import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
@@ -33,6 +35,7 @@ export interface App {
   floor: FloorService;
   voting: VotingService;
   transcripts: TranscriptService;
+  studios: StudioService;
   media: MediaService;
   signaling: Signaling;
   store: EventStore;
@@ -76,6 +79,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   const media = new MediaService(config.media, log.child({ module: 'sfu' }));
   await media.start();
   const transcriber = options.transcriber ?? (await loadTranscriber(config.dataDir, log.child({ module: 'asr' })));
+  const studios = new StudioService(consultations, media, config, newId, log.child({ module: 'studios' }));
+  await studios.load();
   const transcripts = new TranscriptService({ consultations, media, transcriber, dataDir: config.dataDir, clock, newId, log: log.child({ module: 'transcript' }) });
 
   const http = Fastify({
@@ -145,6 +150,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     floor,
     voting,
     transcripts,
+    studios,
     newId,
     media,
     verifyToken,
@@ -165,6 +171,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
   await registerFloorRoutes(http, { config, floor, clock });
   await registerVotingRoutes(http, { config, consultations, voting });
+  await registerStudioRoutes(http, { config });
   await registerTranscriptRoutes(http, { config, consultations, transcripts, verifyToken, clock });
   // Speeches whose time ran out while the server was down end now, at their deadline.
   floor.armAll();
@@ -184,6 +191,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     floor,
     voting,
     transcripts,
+    studios,
     media,
     signaling,
     store,
@@ -199,6 +207,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
       floor.close();
       voting.shutdown();
       await transcripts.close();
+      await studios.close();
       await transcriber.close();
       signaling.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

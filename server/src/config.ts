@@ -22,6 +22,8 @@ export interface ServerConfig {
   clientDir: string;
   logLevel: string;
   media: MediaConfig;
+  /** RTMP ingest points listen on ports from this range (0: any free port, for tests). */
+  ingest: { portMin: number; portMax: number; host: string };
 }
 
 const int = (value: string | undefined, fallback: number, name: string): number => {
@@ -54,6 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     clientDir: path.resolve(env.CLIENT_DIR || path.join(root, 'client', 'dist')),
     logLevel: env.LOG_LEVEL || 'info',
+    ingest: {
+      portMin: int(env.INGEST_PORT_MIN, 1935, 'INGEST_PORT_MIN'),
+      portMax: int(env.INGEST_PORT_MAX, 1954, 'INGEST_PORT_MAX'),
+      host: env.INGEST_HOST || '0.0.0.0',
+    },
     media: {
       numWorkers: int(env.MEDIASOUP_WORKERS, cpus().length, 'MEDIASOUP_WORKERS') || 1,
       rtcMinPort,

@@ -39,7 +39,8 @@ export interface PresentParticipant extends Participant {
   joinedAt: number;
 }
 
-export type MediaSource = 'mic' | 'camera';
+/** Browser tracks (mic, camera) and a studio's broadcast feed received over RTMP (ingest-*). */
+export type MediaSource = 'mic' | 'camera' | 'ingest-audio' | 'ingest-video';
 
 /** A published track, as announced to other participants. */
 export interface ProducerInfo {

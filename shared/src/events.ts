@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ack, ErrorBody } from './errors.js';
 import type { Action } from './roles.js';
-import type { Participant, PresentParticipant, ProducerInfo, RoomSnapshot } from './domain.js';
+import type { MediaSource, Participant, PresentParticipant, ProducerInfo, RoomSnapshot } from './domain.js';
 import * as media from './schemas/media.js';
 import * as session from './schemas/session.js';
 import * as floor from './schemas/floor.js';
@@ -9,6 +9,8 @@ import type { FloorView, SpeechReport } from './floor.js';
 import * as voting from './schemas/voting.js';
 import type { MotionView, NamedChoices, PublishedBallot } from './voting.js';
 import * as transcript from './schemas/transcript.js';
+import * as studios from './schemas/studios.js';
+import type { IngestView, RecordingInfo, SiteOverview, StreamView } from './studios.js';
 import type { CaptionPartial, MinutesDocument, MinutesVersionInfo, TranscriptEngineInfo, TranscriptGap, TranscriptSegment } from './transcript.js';
 
 /** Transport parameters a client needs to build its side of a WebRTC transport. */
@@ -24,7 +26,7 @@ export interface ConsumerInfo {
   producerId: string;
   participantId: string;
   kind: 'audio' | 'video';
-  source: 'mic' | 'camera';
+  source: MediaSource;
   rtpParameters: unknown;
   producerPaused: boolean;
 }
@@ -46,6 +48,8 @@ export interface JoinReply extends RoomSnapshot {
   floor: FloorView;
   motions: MotionView[];
   transcript: { engine: TranscriptEngineInfo; minutes: MinutesVersionInfo };
+  /** Names present at each studio venue, by the studio's participant id. */
+  studioAttendees: Record<string, string[]>;
 }
 
 /**
@@ -98,6 +102,15 @@ export const REQUESTS = {
   'minutes.submit': { schema: floor.EmptyRequest, action: 'minutes.edit' },
   'minutes.approve': { schema: transcript.ApproveMinutesRequest, action: 'consultation.moderate' },
   'minutes.return': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  // Studios, sites, ingest and the public stream.
+  'sites.overview': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  'studio.setAttendees': { schema: studios.SetAttendeesRequest, action: 'studio.operate' },
+  'ingest.create': { schema: studios.CreateIngestRequest, action: 'consultation.moderate' },
+  'ingest.list': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  'ingest.setOnAir': { schema: studios.SetOnAirRequest, action: 'consultation.moderate' },
+  'stream.start': { schema: studios.StartStreamRequest, action: 'consultation.moderate' },
+  'stream.stop': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  'stream.state': { schema: floor.EmptyRequest, action: 'session.join' },
 } as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -148,6 +161,14 @@ export interface ReplyData {
   'minutes.submit': { minutes: MinutesVersionInfo };
   'minutes.approve': { minutes: MinutesVersionInfo };
   'minutes.return': { minutes: MinutesVersionInfo };
+  'sites.overview': SiteOverview;
+  'studio.setAttendees': { names: string[] };
+  'ingest.create': { ingest: IngestView };
+  'ingest.list': { ingests: IngestView[] };
+  'ingest.setOnAir': { ingest: IngestView };
+  'stream.start': { stream: StreamView };
+  'stream.stop': { stream: StreamView; recordings: RecordingInfo[] };
+  'stream.state': { stream: StreamView };
 }
 
 export interface TranscriptSnapshot {
@@ -216,6 +237,12 @@ export interface ServerToClientEvents {
   'transcript.gap': (p: { gap: TranscriptGap }) => void;
   /** The minutes' sign-off state changed (submitted, approved, reopened). */
   'minutes.changed': (p: { minutes: MinutesVersionInfo }) => void;
+  /** Moderators: an ingest point's feed went live, lost its signal, or went on or off air. */
+  'ingest.changed': (p: { ingest: IngestView }) => void;
+  /** A studio's operator updated who is present at the venue. */
+  'studio.attendees': (p: { participantId: string; names: string[] }) => void;
+  /** The public live stream started, stopped or changed what it shows. */
+  'stream.changed': (p: { stream: StreamView }) => void;
   /** The media server lost this consultation's media (worker died): rebuild transports. */
   'media.reset': (p: { reason: string }) => void;
   /** Another connection took over this participant (same link opened elsewhere). */

@@ -13,3 +13,5 @@ export * from './voting.js';
 export * as votingSchemas from './schemas/voting.js';
 export * from './transcript.js';
 export * as transcriptSchemas from './schemas/transcript.js';
+export * from './studios.js';
+export * as studioSchemas from './schemas/studios.js';

@@ -16,6 +16,7 @@ export const ACTIONS = [
   'motion.vote',
   'minutes.edit',
   'minutes.read',
+  'studio.operate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -23,7 +24,7 @@ export type Action = (typeof ACTIONS)[number];
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate', 'minutes.read'],
   member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'motion.vote'],
-  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request'],
+  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'studio.operate'],
   clerk: ['session.join', 'media.receive', 'minutes.edit', 'minutes.read'],
   observer: ['session.join', 'media.receive'],
 };

@@ -2,6 +2,7 @@ import type { Consultation, CreateConsultationBody } from '@consult/shared';
 import type { StoredEvent } from '../store/EventStore.js';
 import { FLOOR_EVENT_TYPES, applyFloorEvent, initialFloor, type FloorEvent, type FloorState } from './floor.js';
 import { MOTION_EVENT_TYPES, applyMotionEvent, type MotionEvent, type Motions } from './voting.js';
+import { STUDIO_EVENT_TYPES, applyStudioEvent, initialStudios, type StudioEvent, type StudiosState } from './studios.js';
 import { TRANSCRIPT_EVENT_TYPES, applyTranscriptEvent, initialTranscript, type TranscriptEvent, type TranscriptState } from './transcript.js';
 
 export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
@@ -13,7 +14,8 @@ export type ConsultationEvent =
   | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } }
   | FloorEvent
   | MotionEvent
-  | TranscriptEvent;
+  | TranscriptEvent
+  | StudioEvent;
 
 export interface AttendanceRecord {
   firstJoinedAt: number;
@@ -30,6 +32,7 @@ export interface ConsultationState {
   floor: FloorState;
   motions: Motions;
   transcript: TranscriptState;
+  studios: StudiosState;
   /** seq of the last applied event. */
   seq: number;
 }
@@ -52,7 +55,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
   const e = event as StoredEvent & ConsultationEvent;
   if (e.type === 'consultation.created') {
     if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
-    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), seq: event.seq };
+    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), studios: initialStudios(), seq: event.seq };
   }
   if (!state) throw new Error(`event ${event.type} before consultation.created`);
   if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
@@ -73,6 +76,7 @@ export function applyEvent(state: ConsultationState | undefined, event: StoredEv
       return { ...state, seq: event.seq };
     }
     default:
+      if (STUDIO_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, studios: applyStudioEvent(state.studios, e as StudioEvent) };
       if (TRANSCRIPT_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, transcript: applyTranscriptEvent(state.transcript, e as TranscriptEvent) };
       if (MOTION_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, motions: applyMotionEvent(state.motions, e as MotionEvent) };
       if (FLOOR_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, floor: applyFloorEvent(state.floor, e as FloorEvent, event.at) };

@@ -10,6 +10,7 @@ import {
   invalidState,
   notFound,
   type MinutesVersionInfo,
+  type IngestView,
   type ClientToServerEvents,
   type ErrorBody,
   type JoinReply,
@@ -45,6 +46,8 @@ import {
 import type { FloorService } from '../features/floor/FloorService.js';
 import type { VotingService } from '../features/voting/VotingService.js';
 import type { TranscriptService } from '../features/transcript/TranscriptService.js';
+import type { StudioService } from '../features/studios/StudioService.js';
+import { siteOverview } from '../features/studios/overview.js';
 import { buildMinutes } from '../features/transcript/minutes.js';
 import { decideAddEntry, decideApprove, decideEdit, decideReturn, decideSubmit, type TranscriptEvent } from '../domain/transcript.js';
 import { canonicalJson, sha256 } from '../domain/chain.js';
@@ -69,6 +72,7 @@ export interface SignalingDeps {
   floor: FloorService;
   voting: VotingService;
   transcripts: TranscriptService;
+  studios: StudioService;
   newId: () => string;
   media: MediaService;
   verifyToken: (token: string) => JoinClaims;
@@ -100,19 +104,54 @@ export class Signaling {
     deps.transcripts.on('segment', ({ consultationId, segment }) => io.to(consultationId).emit('transcript.segment', { segment }));
     deps.transcripts.on('gap', ({ consultationId, gap }) => io.to(consultationId).emit('transcript.gap', { gap }));
     deps.transcripts.on('minutes', ({ consultationId, minutes }) => io.to(consultationId).emit('minutes.changed', { minutes }));
+    deps.studios.on('ingest', ({ consultationId, ingest, producers, onAirChanged }) => this.onIngest(consultationId, ingest, producers, onAirChanged));
+    deps.studios.on('attendees', ({ consultationId, participantId, names }) => io.to(consultationId).emit('studio.attendees', { participantId, names }));
+    deps.studios.on('stream', ({ consultationId, stream }) => io.to(consultationId).emit('stream.changed', { stream }));
     deps.voting.on('changed', ({ consultationId, motion }) => io.to(consultationId).emit('motion.changed', { motion }));
     deps.voting.on('turnout', ({ consultationId, turnout, named }) => {
       io.to(consultationId).emit('motion.turnout', { turnout });
       if (named.length === 0) return;
       // Who voted how, live, for the moderators only.
-      const moderators = this.presence
-        .list(consultationId)
-        .filter((p) => can(p.role, 'consultation.moderate'))
-        .map((p) => this.presence.socketOf(consultationId, p.id))
-        .filter((id): id is string => id !== undefined);
+      const moderators = this.moderatorSockets(consultationId);
       for (const choices of named) if (moderators.length > 0) io.to(moderators).emit('motion.namedChoices', choices);
     });
     io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Sockets of the moderators present in a consultation. */
+  private moderatorSockets(consultationId: string): string[] {
+    return this.presence
+      .list(consultationId)
+      .filter((p) => can(p.role, 'consultation.moderate'))
+      .map((p) => this.presence.socketOf(consultationId, p.id))
+      .filter((id): id is string => id !== undefined);
+  }
+
+  /**
+   * Cue before air: a studio feed is announced to the moderators as a preview; on air, to
+   * everyone; taken off air, everyone else's consumers of it close.
+   */
+  private onIngest(consultationId: string, ingest: IngestView, producers: types.Producer[], onAirChanged: boolean): void {
+    const moderators = this.moderatorSockets(consultationId);
+    if (moderators.length > 0) this.io.to(moderators).emit('ingest.changed', { ingest });
+    const infos = producers.filter((p) => !p.closed).map((p) => this.producerInfo(p, ingest.studioId, (p.appData as { source: ProducerInfo['source'] }).source));
+    const others = this.io.to(consultationId).except(moderators);
+    if (!onAirChanged) {
+      if (moderators.length > 0) for (const info of infos) this.io.to(moderators).emit('media.producerAdded', info);
+      if (ingest.onAir) for (const info of infos) others.emit('media.producerAdded', info);
+    } else if (ingest.onAir) {
+      for (const info of infos) others.emit('media.producerAdded', info);
+    } else {
+      const room = this.deps.media.existingRoom(consultationId);
+      const ids = new Set(infos.map((i) => i.producerId));
+      for (const peer of room?.peers.values() ?? []) {
+        const role = this.deps.consultations.get(consultationId)?.consultation.participants.find((p) => p.id === peer.participantId)?.role;
+        if (role && can(role, 'consultation.moderate')) continue;
+        for (const consumer of [...peer.consumers.values()]) if (ids.has(consumer.producerId)) consumer.close();
+      }
+      for (const info of infos) others.emit('media.producerClosed', { producerId: info.producerId, participantId: info.participantId });
+    }
+    void this.deps.studios.recompose(consultationId);
   }
 
   /**
@@ -134,8 +173,9 @@ export class Signaling {
         .catch((err: unknown) => this.deps.log.error({ err, consultationId }, 'could not apply the floor to the microphones'));
     }
     this.io.to(consultationId).emit('floor.changed', { floor: floorView(state.floor), serverTime: this.deps.clock() });
-    // The transcript tap follows the floor.
+    // The transcript tap and the public stream follow the floor.
     void this.deps.transcripts.sync(consultationId);
+    void this.deps.studios.recompose(consultationId);
     for (const event of events) {
       if (event.type !== 'floor.rejected') continue;
       const { entryId, participantId, reason } = event.data as Extract<FloorEvent, { type: 'floor.rejected' }>['data'];
@@ -275,7 +315,10 @@ export class Signaling {
         },
         self: participant,
         participants: this.presence.list(consultationId),
-        producers: room.producers().map(({ producer, participantId, source }) => this.producerInfo(producer, participantId, source)),
+        producers: room
+          .producers()
+          .filter(({ participantId, source }) => can(participant.role, 'consultation.moderate') || !this.deps.studios.inPreview(consultationId, { participantId, source }))
+          .map(({ producer, participantId, source }) => this.producerInfo(producer, participantId, source)),
         activeSpeakerId: room.currentSpeaker,
         serverTime: this.deps.clock(),
         routerRtpCapabilities: room.rtpCapabilities,
@@ -283,6 +326,7 @@ export class Signaling {
         floor: floorView(this.deps.consultations.get(consultationId)!.floor),
         motions: this.deps.voting.list(consultationId),
         transcript: { engine: this.deps.transcripts.engine(consultationId), minutes: this.deps.consultations.get(consultationId)!.transcript.minutes },
+        studioAttendees: this.deps.consultations.get(consultationId)!.studios.attendees,
       };
       return reply;
     },
@@ -353,6 +397,11 @@ export class Signaling {
 
     'media.consume': async (_socket, ctx, { producerId }) => {
       const room = await this.room(ctx!.consultationId);
+      const owner = room.findProducerOwner(producerId);
+      const data = owner?.producers.get(producerId)?.appData as { participantId?: string; source?: string } | undefined;
+      if (data && !can(ctx!.participant.role, 'consultation.moderate') && this.deps.studios.inPreview(ctx!.consultationId, data)) {
+        throw new AppError(ErrorCode.FORBIDDEN, 'this studio feed is not on air yet');
+      }
       return room.consume(ctx!.participant.id, producerId);
     },
 
@@ -448,6 +497,18 @@ export class Signaling {
         return decideApprove(s.transcript, ctx!.participant, version, document, sha256(canonicalJson(document)), now);
       }),
     'minutes.return': async (_socket, ctx) => this.minutesAct(ctx!, (s, now) => decideReturn(s.transcript, ctx!.participant, now)),
+
+    'sites.overview': async (_socket, ctx) => {
+      const { consultationId } = ctx!;
+      return siteOverview(this.deps.consultations.get(consultationId)!, this.presence.list(consultationId), this.deps.media.existingRoom(consultationId), this.deps.clock());
+    },
+    'studio.setAttendees': async (_socket, ctx, { names }) => ({ names: await this.deps.studios.setAttendees(ctx!.consultationId, ctx!.participant, names) }),
+    'ingest.create': async (_socket, ctx, { studioId }) => ({ ingest: await this.deps.studios.createIngest(ctx!.consultationId, studioId) }),
+    'ingest.list': async (_socket, ctx) => ({ ingests: this.deps.studios.list(ctx!.consultationId) }),
+    'ingest.setOnAir': async (_socket, ctx, { ingestId, onAir }) => ({ ingest: await this.deps.studios.setOnAir(ctx!.consultationId, ctx!.participant, ingestId, onAir) }),
+    'stream.start': async (_socket, ctx, options) => ({ stream: await this.deps.studios.startStream(ctx!.consultationId, options, this.deps.clock()) }),
+    'stream.stop': async (_socket, ctx) => this.deps.studios.stopStream(ctx!.consultationId),
+    'stream.state': async (_socket, ctx) => ({ stream: this.deps.studios.streamView(ctx!.consultationId) }),
 
     'agenda.advance': async (_socket, ctx, { expectedAgendaItemId, agendaItemId }) => {
       const { result, version } = await this.deps.floor.act(ctx!.consultationId, ctx!.participant, (f) => {

@@ -1,0 +1,67 @@
+import { AppError, ErrorCode, notFound, type Consultation } from '@consult/shared';
+
+/**
+ * Studios in the consultation's log: RTMP ingest points (for a studio's broadcast gear)
+ * and whether their feed is on air, and the names of the people present at each venue.
+ */
+export type StudioEvent =
+  | { type: 'ingest.created'; data: { ingestId: string; studioId: string; key: string; port: number } }
+  | { type: 'ingest.onAir'; data: { ingestId: string; onAir: boolean; by: string } }
+  | { type: 'ingest.removed'; data: { ingestId: string; by: string } }
+  | { type: 'studio.attendees'; data: { participantId: string; names: string[] } };
+
+export const STUDIO_EVENT_TYPES = new Set<string>(['ingest.created', 'ingest.onAir', 'ingest.removed', 'studio.attendees']);
+
+export interface IngestRecord {
+  ingestId: string;
+  studioId: string;
+  key: string;
+  port: number;
+  onAir: boolean;
+}
+
+export interface StudiosState {
+  ingests: Record<string, IngestRecord>;
+  attendees: Record<string, string[]>;
+}
+
+export const initialStudios = (): StudiosState => ({ ingests: {}, attendees: {} });
+
+export function applyStudioEvent(s: StudiosState, event: StudioEvent): StudiosState {
+  switch (event.type) {
+    case 'ingest.created':
+      return { ...s, ingests: { ...s.ingests, [event.data.ingestId]: { ...event.data, onAir: false } } };
+    case 'ingest.onAir': {
+      const ingest = s.ingests[event.data.ingestId];
+      if (!ingest) return s;
+      return { ...s, ingests: { ...s.ingests, [ingest.ingestId]: { ...ingest, onAir: event.data.onAir } } };
+    }
+    case 'ingest.removed': {
+      const { [event.data.ingestId]: _gone, ...rest } = s.ingests;
+      return { ...s, ingests: rest };
+    }
+    case 'studio.attendees':
+      return { ...s, attendees: { ...s.attendees, [event.data.participantId]: event.data.names } };
+  }
+}
+
+export function decideCreateIngest(consultation: Consultation, s: StudiosState, input: { ingestId: string; studioId: string; key: string; port: number }): StudioEvent[] {
+  const studio = consultation.participants.find((p) => p.id === input.studioId);
+  if (!studio) throw notFound(`participant ${input.studioId}`);
+  if (studio.role !== 'studio') throw new AppError(ErrorCode.VALIDATION, 'an ingest point is for a participant with the studio role');
+  if (Object.values(s.ingests).some((i) => i.studioId === input.studioId)) throw new AppError(ErrorCode.INVALID_STATE, 'this studio already has an ingest point');
+  return [{ type: 'ingest.created', data: input }];
+}
+
+export function decideOnAir(s: StudiosState, ingestId: string, onAir: boolean, by: string): StudioEvent[] {
+  const ingest = s.ingests[ingestId];
+  if (!ingest) throw notFound(`ingest point ${ingestId}`);
+  if (ingest.onAir === onAir) return [];
+  return [{ type: 'ingest.onAir', data: { ingestId, onAir, by } }];
+}
+
+/** Names typed in by the studio operator: trimmed, empty ones dropped, duplicates kept once. */
+export function decideAttendees(participantId: string, names: readonly string[]): StudioEvent[] {
+  const clean = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+  return [{ type: 'studio.attendees', data: { participantId, names: clean } }];
+}

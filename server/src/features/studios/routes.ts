@@ -1,0 +1,50 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ErrorReply, notFound } from '@consult/shared';
+import { z } from 'zod';
+import type { ServerConfig } from '../../config.js';
+import { adminOnly } from '../../http/auth.js';
+import { jsonSchema } from '../../http/schemas.js';
+import { listRecordings } from './LiveStream.js';
+
+const LiveParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^(index\.m3u8|seg_\d{5}\.ts)$/) });
+const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const RecordingParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^[A-Za-z0-9_.-]{1,80}\.mkv$/) });
+
+/** The public HLS stream, and the recordings for the platform. */
+export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig }): Promise<void> {
+  const dataDir = deps.config.dataDir;
+  app.get<{ Params: z.infer<typeof LiveParams> }>(
+    '/live/:id/:file',
+    { schema: { summary: 'The public live stream (HLS playlist and segments)', tags: ['stream'], params: jsonSchema(LiveParams), response: { 404: jsonSchema(ErrorReply) } } },
+    async (request, reply) => {
+      const file = path.join(dataDir, 'live', request.params.id, request.params.file);
+      const data = await fs.readFile(file).catch(() => {
+        throw notFound('stream segment');
+      });
+      const playlist = request.params.file.endsWith('.m3u8');
+      return reply
+        .header('access-control-allow-origin', '*')
+        .header('cache-control', playlist ? 'no-cache' : 'public, max-age=60')
+        .type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
+        .send(data);
+    },
+  );
+  const admin = adminOnly(deps.config.adminToken);
+  app.get<{ Params: z.infer<typeof IdParams> }>(
+    '/api/consultations/:id/recordings',
+    { onRequest: admin, schema: { summary: 'Recordings of the public stream (one file per composition)', tags: ['stream'], security: [{ bearer: [] }], params: jsonSchema(IdParams) } },
+    async (request) => ({ recordings: await listRecordings(dataDir, request.params.id) }),
+  );
+  app.get<{ Params: z.infer<typeof RecordingParams> }>(
+    '/api/consultations/:id/recordings/:file',
+    { onRequest: admin, schema: { summary: 'Download a recording', tags: ['stream'], security: [{ bearer: [] }], params: jsonSchema(RecordingParams) } },
+    async (request, reply) => {
+      const data = await fs.readFile(path.join(dataDir, 'recordings', request.params.id, request.params.file)).catch(() => {
+        throw notFound('recording');
+      });
+      return reply.type('video/x-matroska').header('content-disposition', `attachment; filename="${request.params.file}"`).send(data);
+    },
+  );
+}

@@ -1,0 +1,73 @@
+/** Studios, ingest and the sites overview: shared types. */
+
+export type IngestStatus = 'waiting' | 'live' | 'signal-lost';
+
+/** An RTMP ingest point as the moderator sees it. */
+export interface IngestView {
+  ingestId: string;
+  studioId: string;
+  /** The server URL to give the encoder (OBS: "Server"). */
+  url: string;
+  /** The stream key (OBS: "Stream Key"). */
+  key: string;
+  status: IngestStatus;
+  /** Off air, the feed is a preview only moderators see. */
+  onAir: boolean;
+}
+
+export interface ConnectionQuality {
+  /** What the SFU receives from them (bits/s). */
+  sendBitrate: number;
+  /** What the SFU sends to them (bits/s). */
+  recvBitrate: number;
+  /** Worst packet loss on their streams, percent. */
+  lossPct: number;
+  /** Round-trip time from the SFU, ms (null until RTCP reports it). */
+  rttMs: number | null;
+  /** 'good' | 'fair' | 'poor' from loss and RTT. */
+  grade: 'good' | 'fair' | 'poor';
+}
+
+export interface SiteParticipantStatus {
+  participantId: string;
+  name: string;
+  role: string;
+  status: 'online' | 'reconnecting' | 'absent';
+  mic: 'on' | 'off' | 'none' | 'silent';
+  camera: 'on' | 'off' | 'none' | 'frozen';
+  quality: ConnectionQuality | null;
+  /** Studios: the names the operator typed in. */
+  attendees: string[];
+}
+
+export interface SiteOverview {
+  sites: {
+    siteId: string;
+    name: string;
+    participants: SiteParticipantStatus[];
+    membersInvited: number;
+    membersPresent: number;
+  }[];
+  quorum: { membersInvited: number; membersPresent: number; required: number; met: boolean };
+  at: number;
+}
+
+/** The public live stream (HLS) and its recording. */
+export interface StreamView {
+  live: boolean;
+  /** Public HLS playlist URL (relative to the server). */
+  hlsUrl: string | null;
+  /** Public viewer page (relative). */
+  watchUrl: string | null;
+  startedAt: number | null;
+  /** What is on the stream: the spotlighted participant's video. */
+  videoOf: string | null;
+  rtmpPush: boolean;
+  recording: string | null;
+}
+
+export interface RecordingInfo {
+  file: string;
+  startedAt: number;
+  bytes: number;
+}
