@@ -132,8 +132,13 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
         '-hide_banner',
         '-loglevel', 'error',
         '-listen', '1',
+        // Start forwarding after a second of probing (ffmpeg's default waits five).
+        '-analyzeduration', '1000000',
+        '-probesize', '1000000',
         '-i', `rtmp://127.0.0.1:${internalPort}/live/${this.key}`,
-        '-map', '0:v:0?', '-c:v', 'copy', '-f', 'rtp', '-ssrc', String(videoSsrc), '-payload_type', '102', `udp://127.0.0.1:${video.tuple.localPort}?pkt_size=1200`,
+        // Passed through; SPS/PPS are put in-band before each keyframe (RTMP carries them out of band),
+        // which the SFU and the browsers need to start decoding.
+        '-map', '0:v:0?', '-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'rtp', '-ssrc', String(videoSsrc), '-payload_type', '102', `udp://127.0.0.1:${video.tuple.localPort}?pkt_size=1200`,
         '-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-f', 'rtp', '-ssrc', String(audioSsrc), '-payload_type', '111', `udp://127.0.0.1:${audio.tuple.localPort}`,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
