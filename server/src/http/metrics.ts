@@ -40,6 +40,11 @@ export class Metrics {
     gauge('consultation_transports', 'WebRTC transports open', [['', transports]]);
     gauge('consultation_producers', 'Media producers open', [['', producers]]);
     gauge('consultation_consumers', 'Media consumers open', [['', consumers]]);
+    const states = this.consultations.all();
+    gauge('consultation_speeches_on_floor', 'Consultations with someone holding the floor', [['', states.filter((st) => st.floor.speech !== null).length]]);
+    gauge('consultation_queue_entries', 'Requests waiting in the current speaking queues', [['', states.reduce((n, st) => n + (st.floor.queues[st.floor.agendaItemId]?.length ?? 0), 0)]]);
+    gauge('consultation_motions_open', 'Motions open for voting', [['', states.reduce((n, st) => n + Object.values(st.motions).filter((m) => m.status === 'open').length, 0)]]);
+    gauge('consultation_transcript_segments', 'Final transcript segments stored', [['', states.reduce((n, st) => n + st.transcript.segments.length, 0)]]);
     gauge('mediasoup_workers', 'mediasoup workers running', [['', workers.length]]);
     gauge('mediasoup_worker_cpu_seconds', 'CPU seconds used by each mediasoup worker', workers.map((w) => [`{pid="${w.pid}"}`, w.cpuSeconds]));
     gauge('mediasoup_worker_max_rss_megabytes', 'Peak RSS of each mediasoup worker', workers.map((w) => [`{pid="${w.pid}"}`, w.maxRssMb]));
