@@ -5,9 +5,10 @@ import { createMediaSlice, type MediaSlice } from './features/media/slice';
 import { createParticipantsSlice, type ParticipantsSlice } from './features/participants/slice';
 import { createSessionSlice, type SessionSlice } from './features/session/slice';
 import { createToastsSlice, type ToastsSlice } from './features/toasts/slice';
+import { createVotingSlice, type VotingSlice } from './features/voting/slice';
 
 /** The whole client state: plain data (ids and flags) from every feature, never media objects. */
-export type AppState = I18nSlice & SessionSlice & ParticipantsSlice & MediaSlice & FloorSlice & ToastsSlice;
+export type AppState = I18nSlice & SessionSlice & ParticipantsSlice & MediaSlice & FloorSlice & VotingSlice & ToastsSlice;
 
 /** The single store, combined from one slice per feature. */
 export const useStore = create<AppState>()((...args) => ({
@@ -16,5 +17,6 @@ export const useStore = create<AppState>()((...args) => ({
   ...createParticipantsSlice(...args),
   ...createMediaSlice(...args),
   ...createFloorSlice(...args),
+  ...createVotingSlice(...args),
   ...createToastsSlice(...args),
 }));

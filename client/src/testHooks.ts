@@ -1,5 +1,6 @@
 import { useStore } from './store';
 import type { FloorView } from '@consult/shared';
+import type { VotingState } from './features/voting/slice';
 import { transportStats } from './features/media/engine';
 import { serverNow } from './features/floor/slice';
 
@@ -11,6 +12,8 @@ export interface ConsultationTestHooks {
   getStats: () => Promise<{ recv: unknown[]; send: unknown[] }>;
   /** A plain copy of the store's data (ids and flags; no functions). */
   state: () => Record<string, unknown>;
+  /** Motions, turnout, named choices (moderators), own ballots, receipts and published lists (also in `state().voting`). */
+  voting: () => VotingState;
   /** The floor view this page shows (also in `state().floor`). */
   floor: () => FloorView | null;
   /** Estimated server time minus local time, in ms (also in `state().clock`). */
@@ -31,6 +34,7 @@ export function installTestHooks(): void {
     stats: transportStats,
     getStats: transportStats,
     state: () => JSON.parse(JSON.stringify(useStore.getState())) as Record<string, unknown>,
+    voting: () => structuredClone(useStore.getState().voting),
     floor: () => structuredClone(useStore.getState().floor),
     clockOffset: () => useStore.getState().clock.offsetMs,
     serverNow: () => serverNow(useStore.getState()),

@@ -50,6 +50,8 @@ export interface JoinReply extends RoomSnapshot {
   transcript: { engine: TranscriptEngineInfo; minutes: MinutesVersionInfo };
   /** Names present at each studio venue, by the studio's participant id. */
   studioAttendees: Record<string, string[]>;
+  /** This participant's own ballots, by motion (as `motion.list` gives them). */
+  myBallots: Record<string, MyBallot>;
 }
 
 /**
@@ -182,6 +184,8 @@ export interface TranscriptSnapshot {
 
 /** What a voter knows of their own ballot on a motion. */
 export interface MyBallot {
+  /** On the roll: a member present when the motion opened (false for drafts). */
+  eligible: boolean;
   voted: boolean;
   /** Named ballots: what they chose. Secret ballots: null (the server keeps no link). */
   choices: string[] | null;

@@ -97,12 +97,16 @@ export interface MotionView {
   closedAt: number | null;
   turnout: MotionTurnout;
   result: MotionResult | null;
+  /** How it closed: by the moderator, or at its time limit. */
+  closeReason: 'moderator' | 'timeout' | null;
 }
 
 /** For named (roll-call) ballots, live: who chose what. Moderator only. */
 export interface NamedChoices {
   motionId: string;
   choices: Record<string, string[]>;
+  /** The roll: members present at the opening (who has not voted yet is the difference). */
+  eligible: string[];
 }
 
 /** After a secret ballot closes: (receipt hash, choice) pairs, nothing else. */

@@ -107,7 +107,9 @@ describe('voting over socket.io', () => {
     expect(first).toEqual({ recorded: true, changed: false, receiptCode: null, receiptHash: null });
     // The same ballot again (a client retry) is answered the same and stored once.
     expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballot, choices: ['against'] })).toEqual(first);
-    expect((await live).choices).toEqual({ [a.snapshot.self.id]: ['against'] });
+    const liveChoices = await live;
+    expect(liveChoices.choices).toEqual({ [a.snapshot.self.id]: ['against'] });
+    expect([...liveChoices.eligible].sort()).toEqual(members.map((m) => m.snapshot.self.id).sort());
     expect((await turnoutSeen).turnout).toEqual([{ motionId: id, voted: 1, eligible: 4 }]);
     // A change of mind is a new ballot.
     expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ changed: true });
@@ -120,6 +122,9 @@ describe('voting over socket.io', () => {
     await ok(chair.socket, 'motion.close', { motionId: id });
     const result = (await announced).result!;
     // 3 for out of 5 members: more than half (3) of all members.
+    expect((await announced).closeReason).toBe('moderator');
+    expect(late.snapshot.myBallots[id]).toEqual({ eligible: false, voted: false, choices: null });
+    expect((await ok(late.socket, 'motion.list', {})).mine[id]).toEqual({ eligible: false, voted: false, choices: null });
     expect(result).toMatchObject({ counts: { for: 3, against: 0, abstain: 1 }, ballots: 4, passed: true, majority: { baseKind: 'members', base: 5, threshold: 3 }, quorum: { present: 4, members: 5, required: 3, met: true } });
     expect(await request(b.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     expect(await request(chair.socket, 'motion.close', { motionId: id })).toMatchObject({ ok: false, error: { code: 'STALE' } });
@@ -168,7 +173,7 @@ describe('voting over socket.io', () => {
     // Live turnout: a count, never the split.
     const seen = (await turnout).turnout;
     expect(Object.keys(seen[0]!).sort()).toEqual(['eligible', 'motionId', 'voted']);
-    expect((await ok(b.socket, 'motion.list', {})).mine[id]).toEqual({ voted: true, choices: null });
+    expect((await ok(b.socket, 'motion.list', {})).mine[id]).toEqual({ eligible: true, voted: true, choices: null });
     // Before the close nothing of the box is published.
     expect(await request(a.socket, 'motion.published', { motionId: id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     expect((await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit?format=csv`)).status).toBe(409);
@@ -274,7 +279,7 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
       // The retry of a ballot cast before the restart is answered as before; new ballots count.
       expect(await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0', choices: ['for'], ballotSecret: secretOf(10) })).toEqual(r0);
       await ok(voters[2]!.socket, 'motion.vote', { motionId: secret, ballotId: 's2', choices: ['against'], ballotSecret: secretOf(12) });
-      expect((await ok(voters[1]!.socket, 'motion.list', {})).mine[secret]).toEqual({ voted: true, choices: null });
+      expect((await ok(voters[1]!.socket, 'motion.list', {})).mine[secret]).toEqual({ eligible: true, voted: true, choices: null });
       const { motion } = await ok(chair.socket, 'motion.close', { motionId: secret });
       expect(motion.result).toMatchObject({ ballots: 3, counts: { for: 2, against: 1, abstain: 0 } });
       const audit = (await (await adminGet(second, `/api/consultations/${c.id}/motions/${secret}/audit`)).json()) as MotionAudit;
@@ -293,7 +298,7 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
       const deadline = Date.now() + 5000;
       const state = () => Object.values(third.app.consultations.get(c.id)!.motions).find((m) => m.definition.title === 'timed')!;
       while (state().status !== 'closed' && Date.now() < deadline) await sleep(20);
-      expect(state()).toMatchObject({ status: 'closed', result: { ballots: 1, counts: { for: 1 } } });
+      expect(state()).toMatchObject({ status: 'closed', closeReason: 'timeout', result: { ballots: 1, counts: { for: 1 } } });
     } finally {
       await third.close();
     }

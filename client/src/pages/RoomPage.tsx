@@ -13,6 +13,7 @@ import { leaveRoom } from '../features/session/controller';
 import { Header } from '../features/ui/Header';
 import { Icon } from '../features/ui/Icon';
 import { SidePanel, type SideTab } from '../features/ui/SidePanel';
+import { VotingStage } from '../features/voting/VotingStage';
 
 /** The consultation: the floor bar, main view of the speaker, grid of the others, own preview, controls, side panel. */
 export function RoomPage() {
@@ -38,7 +39,7 @@ export function RoomPage() {
   const closePanel = useCallback(() => {
     setPanelOpen(false);
     // Back to the button that opened the drawer.
-    (tabRef.current === 'floor' ? floorToggleRef : listToggleRef).current?.focus();
+    (tabRef.current === 'people' ? listToggleRef : floorToggleRef).current?.focus();
   }, []);
   const togglePanel = (which: SideTab) => {
     if (panelOpen && tab === which) {
@@ -63,6 +64,7 @@ export function RoomPage() {
       <FloorBar />
       <div className="room__body">
         <main className="stage">
+          <VotingStage />
           <section className="stage__featured" data-testid="active-speaker" data-participant-id={featuredId ?? ''} aria-label={t('room.featured')}>
             {featuredId ? <VideoTile participantId={featuredId} featured /> : <p className="stage__alone">{t('room.alone')}</p>}
             {sendsMedia && <SelfPreview />}

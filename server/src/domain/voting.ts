@@ -60,6 +60,7 @@ export interface MotionRecord {
   /** Named ballots: each voter's latest ballot. */
   named: Record<string, { ballotId: string; choices: string[] }>;
   result: MotionResult | null;
+  closeReason: 'moderator' | 'timeout' | null;
   headHash: string;
 }
 
@@ -91,6 +92,7 @@ export function applyMotionEvent(motions: Motions, event: MotionEvent): Motions 
           members: 0,
           named: {},
           result: null,
+          closeReason: null,
           headHash: event.data.hash,
         },
       };
@@ -114,7 +116,7 @@ export function applyMotionEvent(motions: Motions, event: MotionEvent): Motions 
     case 'motion.closed': {
       const m = motions[event.data.motionId];
       if (!m) return motions;
-      return { ...motions, [m.definition.id]: { ...m, status: 'closed', closedAt: event.data.closedAt, result: event.data.result, headHash: event.data.hash } };
+      return { ...motions, [m.definition.id]: { ...m, status: 'closed', closedAt: event.data.closedAt, result: event.data.result, closeReason: event.data.reason, headHash: event.data.hash } };
     }
   }
 }
@@ -264,5 +266,6 @@ export function motionView(m: MotionRecord, voted: number): MotionView {
     closedAt: m.closedAt,
     turnout: { voted, eligible: m.eligible.length },
     result: m.result,
+    closeReason: m.closeReason,
   };
 }

@@ -327,6 +327,7 @@ export class Signaling {
         motions: this.deps.voting.list(consultationId),
         transcript: { engine: this.deps.transcripts.engine(consultationId), minutes: this.deps.consultations.get(consultationId)!.transcript.minutes },
         studioAttendees: this.deps.consultations.get(consultationId)!.studios.attendees,
+        myBallots: this.deps.voting.mine(consultationId, participant.id),
       };
       return reply;
     },

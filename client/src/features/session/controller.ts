@@ -11,6 +11,8 @@ import { refreshFloor, refreshReport } from '../floor/actions';
 import { startClockSync, stopClockSync } from '../floor/clock';
 import { micFollowsFloor } from '../floor/slice';
 import { subscribeFloor } from '../floor/subscriptions';
+import { refreshMotions } from '../voting/actions';
+import { subscribeVoting } from '../voting/subscriptions';
 import { subscribeSession } from './subscriptions';
 
 /**
@@ -69,6 +71,7 @@ export function joinRoom(): void {
     subscribeParticipants(socket),
     subscribeMedia(socket),
     subscribeFloor(socket),
+    subscribeVoting(socket),
   ];
   socket.connect();
 }
@@ -127,6 +130,9 @@ function applySnapshot(reply: JoinReply): void {
   if (reply.floor) store.setFloor(reply.floor, { force: true });
   else refreshFloor();
   if (can(reply.self.role, 'consultation.moderate')) refreshReport();
+  // Motions at once from the snapshot; then our own ballots (and the named roll calls for moderators).
+  store.setMotions(reply.motions ?? []);
+  refreshMotions();
   store.setParticipants(reply.participants);
   store.setRemoteProducers(reply.producers.filter((p) => p.participantId !== reply.self.id));
   store.setActiveSpeaker(reply.activeSpeakerId);
@@ -155,6 +161,7 @@ function teardown(): void {
   store.setActiveSpeaker(null);
   store.setFloor(null, { force: true });
   store.setFloorReport(null);
+  store.resetVoting();
   useStore.setState({ lastRemoteSpeakerId: null, audioBlocked: false });
   store.setConnection('offline');
 }

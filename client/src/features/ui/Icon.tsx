@@ -22,6 +22,7 @@ const PATHS = {
   next: ['M5 5l8 7-8 7', 'M17 5v14'],
   stop: ['M6 6h12v12H6z'],
   refresh: ['M20 11a8 8 0 1 0-2.3 5.7', 'M20 4v7h-7'],
+  ballot: ['M3 13h18v7H3z', 'M7 13V4h10v9', 'M9.5 8.5l2 2 3.5-3.5'],
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -4,13 +4,15 @@ import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { FloorPanel } from '../floor/FloorPanel';
 import { ParticipantList } from '../participants/ParticipantList';
+import { VotingPanel } from '../voting/VotingPanel';
+import { selectOpenMotion } from '../voting/slice';
 import { Icon } from './Icon';
 
-export type SideTab = 'floor' | 'people';
-const TABS: SideTab[] = ['floor', 'people'];
+export type SideTab = 'floor' | 'voting' | 'people';
+const TABS: SideTab[] = ['floor', 'voting', 'people'];
 
 /**
- * The room's side panel with two tabs, the floor and the participants: a sidebar on wide
+ * The room's side panel with three tabs, the floor, voting and the participants: a sidebar on wide
  * screens, a drawer opened from the controls bar on narrow ones. Tabs follow the WAI-ARIA
  * pattern (arrow keys move between them).
  */
@@ -19,7 +21,8 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
   const moderates = useStore((s) => (s.self ? can(s.self.role, 'consultation.moderate') : false));
   const count = useStore((s) => Object.keys(s.participants).length);
   const queueLength = useStore((s) => s.floor?.queue.length ?? 0);
-  const tabRefs = useRef<Record<SideTab, HTMLButtonElement | null>>({ floor: null, people: null });
+  const voting = useStore((s) => selectOpenMotion(s) !== null);
+  const tabRefs = useRef<Record<SideTab, HTMLButtonElement | null>>({ floor: null, voting: null, people: null });
 
   useEffect(() => {
     if (!open) return;
@@ -47,6 +50,15 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
       <>
         {t(moderates ? 'floor.tabModerate' : 'floor.tab')}
         {queueLength > 0 && <span className="side__count">{queueLength}</span>}
+      </>
+    ) : which === 'voting' ? (
+      <>
+        {t('vote.tab')}
+        {voting && (
+          <span className="side__live" title={t('vote.tabLive')}>
+            <span className="visually-hidden">{t('vote.tabLive')}</span>
+          </span>
+        )}
       </>
     ) : (
       t('room.participants', { count })
@@ -83,7 +95,7 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
       </div>
       {TABS.map((which) => (
         <div key={which} role="tabpanel" id={`side-panel-${which}`} className="side__body" aria-labelledby={`side-tab-${which}`} hidden={tab !== which}>
-          {which === 'floor' ? <FloorPanel /> : <ParticipantList />}
+          {which === 'floor' ? <FloorPanel /> : which === 'voting' ? <VotingPanel /> : <ParticipantList />}
         </div>
       ))}
     </aside>

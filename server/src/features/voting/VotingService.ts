@@ -111,9 +111,9 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
     for (const m of Object.values(this.state(consultationId).motions)) {
       if (m.definition.ballot === 'named') {
         const b = m.named[participantId];
-        mine[m.definition.id] = { voted: b !== undefined, choices: b?.choices ?? null };
+        mine[m.definition.id] = { eligible: m.eligible.includes(participantId), voted: b !== undefined, choices: b?.choices ?? null };
       } else {
-        mine[m.definition.id] = { voted: this.loadedBox(consultationId, m.definition.id)?.roll.has(participantId) ?? false, choices: null };
+        mine[m.definition.id] = { eligible: m.eligible.includes(participantId), voted: this.loadedBox(consultationId, m.definition.id)?.roll.has(participantId) ?? false, choices: null };
       }
     }
     return mine;
@@ -218,7 +218,7 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
   named(consultationId: string, motionId: string): NamedChoices {
     const m = motion(this.state(consultationId).motions, motionId);
     if (m.definition.ballot !== 'named') throw new AppError(ErrorCode.FORBIDDEN, 'a secret ballot has no named choices');
-    return { motionId, choices: Object.fromEntries(Object.entries(m.named).map(([pid, b]) => [pid, b.choices])) };
+    return { motionId, choices: Object.fromEntries(Object.entries(m.named).map(([pid, b]) => [pid, b.choices])), eligible: m.eligible };
   }
 
   /** After the close of a secret ballot: (receipt hash, choices), sorted by hash. */
