@@ -55,6 +55,8 @@ export interface ProducerInfo {
 export interface RoomSnapshot {
   consultation: Pick<Consultation, 'id' | 'title' | 'language' | 'agenda' | 'sites'>;
   self: Participant;
+  /** Everyone invited, present or not (for choosing a speaker, the minutes, the overview). */
+  roster: Participant[];
   participants: PresentParticipant[];
   producers: ProducerInfo[];
   activeSpeakerId: string | null;

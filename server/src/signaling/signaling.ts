@@ -314,6 +314,7 @@ export class Signaling {
           sites: state.consultation.sites,
         },
         self: participant,
+        roster: state.consultation.participants,
         participants: this.presence.list(consultationId),
         producers: room
           .producers()
