@@ -119,6 +119,53 @@ describe('the transcript tap follows the floor (real SFU, real Opus from ffmpeg)
   });
 });
 
+describe('real recognition of a floor holder through the SFU (espeak-ng → Opus → tap → pocketsphinx)', () => {
+  let h: Harness;
+  let c: CreatedConsultation;
+  beforeAll(async () => {
+    h = await startServer();
+    c = await createConsultation(h.url, ENGLISH);
+  });
+  afterAll(async () => h.close());
+
+  it('transcribes the floor holder’s words under their name, and nothing before the floor', async () => {
+    expect(h.app.transcripts.engine(c.id)).toMatchObject({ engine: 'pocketsphinx', recognises: true, language: 'en' });
+    const chair = await joinAs(h.url, tokenFor(c, 'Chair'));
+    const alice = await joinAs(h.url, tokenFor(c, 'Alice'));
+    const sentences = ['The committee will now vote on the budget proposal.', 'We need more time to discuss the report.', 'The secretary will publish the minutes next week.'];
+    const wav = synthesize(sentences.join(' ... '), 'en-us+klatt', 150);
+    const mic = await microphone(h, c.id, alice.snapshot.self.id, 0x3333);
+    await mic.say(wav);
+    expect(h.app.consultations.get(c.id)!.transcript.segments).toHaveLength(0);
+
+    const partials: string[] = [];
+    chair.socket.on('transcript.partial', (p) => partials.push(p.text));
+    const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: alice.snapshot.self.id });
+    await sleep(500);
+    await mic.say(wav);
+    await sleep(1500);
+    await ok(chair.socket, 'floor.end', { speechId });
+    await sleep(1000);
+    const segments = h.app.consultations.get(c.id)!.transcript.segments;
+    expect(segments.length).toBeGreaterThanOrEqual(1);
+    for (const seg of segments) expect(seg).toMatchObject({ speechId, participantId: alice.snapshot.self.id, name: 'Alice', engine: 'pocketsphinx', hasClip: true });
+    const heard = new Set(segments.map((s) => s.text).join(' ').toLowerCase().split(/\W+/));
+    const keyWords = ['committee', 'vote', 'budget', 'proposal', 'need', 'time', 'discuss', 'report', 'secretary', 'publish', 'minutes', 'week'];
+    const found = keyWords.filter((w) => heard.has(w) || heard.has(`${w}s`));
+    // pocketsphinx's general English model on synthetic speech: about half the words (docs/ASR.md).
+    expect(found.length, `heard: ${[...heard].join(' ')}`).toBeGreaterThanOrEqual(4);
+    expect(partials.length).toBeGreaterThan(0);
+    // Segments are in time order within the speech, and inside it.
+    const speech = h.app.consultations.get(c.id)!.floor.speeches.find((s) => s.id === speechId)!;
+    for (const seg of segments) {
+      expect(seg.startedAt).toBeGreaterThanOrEqual(speech.grantedAt - 500);
+      expect(seg.endedAt).toBeLessThanOrEqual(speech.endedAt! + 500);
+    }
+    chair.socket.disconnect();
+    alice.socket.disconnect();
+  });
+});
+
 describe('clerk and minutes over socket.io and REST', () => {
   let h: Harness;
   let c: CreatedConsultation;

@@ -1,20 +1,13 @@
-import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { AsrStream, AsrStreamEvents, Transcriber } from './asr/types.js';
+import { createTranscriber } from './asr/index.js';
+import type { Transcriber } from './asr/types.js';
 
 /**
- * The transcriber the server runs. Interim: until the recognition layer (asr/index.ts) is
- * wired in, streams are accepted and produce nothing.
+ * The transcriber the server runs: an operator-installed sherpa-onnx model for its
+ * languages, pocketsphinx for English, else segments only (see docs/ASR.md).
  */
-export async function loadTranscriber(_dataDir: string, _log: Logger): Promise<Transcriber> {
-  return {
-    describe: () => ({ engine: 'segments', model: null, recognises: false }),
-    start: () => {
-      const stream = new EventEmitter<AsrStreamEvents>() as AsrStream;
-      stream.push = () => undefined;
-      stream.end = async () => undefined;
-      return stream;
-    },
-    close: async () => undefined,
-  };
+export async function loadTranscriber(dataDir: string, log: Logger): Promise<Transcriber> {
+  const transcriber = createTranscriber({ dataDir, log });
+  for (const language of ['zh', 'en'] as const) log.info({ language, ...transcriber.describe(language) }, 'speech recognition');
+  return transcriber;
 }
