@@ -21,6 +21,8 @@ export default defineConfig({
         // Libraries change less often than the app: separate files stay cached across releases.
         manualChunks(id) {
           if (!id.includes('/node_modules/')) return undefined;
+          // hls.js is loaded only by the public watch page (a dynamic import): its own chunk, not in every participant's vendor file.
+          if (id.includes('/node_modules/hls.js/')) return undefined;
           return /\/node_modules\/(react|react-dom|scheduler)\//.test(id) ? 'react' : 'vendor';
         },
       },

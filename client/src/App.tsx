@@ -8,9 +8,18 @@ import { JoinPage } from './pages/JoinPage';
 import { LeftPage } from './pages/LeftPage';
 import { LoadingPage } from './pages/LoadingPage';
 import { RoomPage } from './pages/RoomPage';
+import { StudioPage } from './pages/StudioPage';
+import { WatchPage, watchRouteId } from './pages/WatchPage';
+
+/** `/watch/<id>` is the public stream (no join link, no session); every other path is the consultation. */
+export function App() {
+  const watchId = watchRouteId(window.location.pathname);
+  return watchId ? <WatchPage consultationId={watchId} /> : <ConsultationApp />;
+}
 
 /** Picks the page for the session phase; `/` and `/join` behave the same (both read `?token=`). */
-export function App() {
+function ConsultationApp() {
+  const isStudio = useStore((s) => s.self?.role === 'studio');
   const phase = useStore((s) => s.phase);
   const lang = useStore((s) => s.lang);
   const title = useStore((s) => s.consultation?.title ?? s.sessionInfo?.consultation.title);
@@ -28,7 +37,7 @@ export function App() {
     <>
       {phase === 'loading' && <LoadingPage />}
       {(phase === 'lobby' || phase === 'joining') && <JoinPage />}
-      {phase === 'room' && <RoomPage />}
+      {phase === 'room' && (isStudio ? <StudioPage /> : <RoomPage />)}
       {phase === 'left' && <LeftPage />}
       {phase === 'error' && <ErrorPage />}
       <Toasts />

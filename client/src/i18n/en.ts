@@ -1,4 +1,6 @@
 import type { Catalogue } from './zh';
+import { transcriptEn } from '../features/transcript/messages';
+import { studiosEn } from '../features/studios/messages';
 
 /** English: typed as a Catalogue, so a missing or extra key fails the type check. */
 export const en: Catalogue = {
@@ -385,4 +387,6 @@ export const en: Catalogue = {
   'errors.MEDIA': 'The media server could not do this right now. Please try again.',
   'errors.RATE_LIMITED': 'Too many actions in a short time. Please wait a moment.',
   'errors.INTERNAL': 'An unexpected server error occurred. Please try again shortly.',
+  ...transcriptEn,
+  ...studiosEn,
 };

@@ -1,3 +1,6 @@
+import { transcriptZh } from '../features/transcript/messages';
+import { studiosZh } from '../features/studios/messages';
+
 /**
  * Simplified Chinese, the default catalogue. Its keys define the catalogue's shape:
  * every other language must provide exactly these keys (see en.ts).
@@ -386,6 +389,8 @@ export const zh = {
   'errors.MEDIA': '媒体服务器暂时无法处理，请稍后重试。',
   'errors.RATE_LIMITED': '操作过于频繁，请稍后再试。',
   'errors.INTERNAL': '服务器出现意外错误，请稍后重试。',
+  ...transcriptZh,
+  ...studiosZh,
 } as const satisfies Record<string, string>;
 
 /** A key of the message catalogue. */

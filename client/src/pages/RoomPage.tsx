@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { publishes } from '@consult/shared';
+import { can, publishes } from '@consult/shared';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { AudioSinks, unlockAudio } from '../features/media/AudioSinks';
@@ -14,6 +14,9 @@ import { Header } from '../features/ui/Header';
 import { Icon } from '../features/ui/Icon';
 import { SidePanel, type SideTab } from '../features/ui/SidePanel';
 import { VotingStage } from '../features/voting/VotingStage';
+import { LiveBadge } from '../features/studios/LiveBadge';
+import { CaptionStrip, CaptionsToggle } from '../features/transcript/CaptionStrip';
+import { ClerkMain } from './ClerkPage';
 
 /** The consultation: the floor bar, main view of the speaker, grid of the others, own preview, controls, side panel. */
 export function RoomPage() {
@@ -50,10 +53,14 @@ export function RoomPage() {
     setPanelOpen(true);
   };
   const sendsMedia = self ? publishes(self.role) : false;
+  // The clerk's main area is the transcript and the minutes (with the speaker and the captions above).
+  const keepsRecord = self ? can(self.role, 'minutes.edit') : false;
 
   return (
     <div className="room">
-      <Header title={title} />
+      <Header title={title}>
+        <LiveBadge />
+      </Header>
       <ConnBanner />
       {audioBlocked && (
         <button type="button" className="audio-banner" onClick={unlockAudio}>
@@ -63,22 +70,27 @@ export function RoomPage() {
       )}
       <FloorBar />
       <div className="room__body">
-        <main className="stage">
-          <VotingStage />
-          <section className="stage__featured" data-testid="active-speaker" data-participant-id={featuredId ?? ''} aria-label={t('room.featured')}>
-            {featuredId ? <VideoTile participantId={featuredId} featured /> : <p className="stage__alone">{t('room.alone')}</p>}
-            {sendsMedia && <SelfPreview />}
-          </section>
-          {grid.length > 0 && (
-            <ul className="stage__grid" aria-label={t('room.others')}>
-              {grid.map((p) => (
-                <li key={p.id}>
-                  <VideoTile participantId={p.id} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </main>
+        {keepsRecord ? (
+          <ClerkMain />
+        ) : (
+          <main className="stage">
+            <VotingStage />
+            <section className="stage__featured" data-testid="active-speaker" data-participant-id={featuredId ?? ''} aria-label={t('room.featured')}>
+              {featuredId ? <VideoTile participantId={featuredId} featured /> : <p className="stage__alone">{t('room.alone')}</p>}
+              {sendsMedia && <SelfPreview />}
+            </section>
+            <CaptionStrip />
+            {grid.length > 0 && (
+              <ul className="stage__grid" aria-label={t('room.others')}>
+                {grid.map((p) => (
+                  <li key={p.id}>
+                    <VideoTile participantId={p.id} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </main>
+        )}
         {/* Tapping beside the drawer closes it (narrow screens only; Escape and the close button also do). */}
         {panelOpen && <div className="side-scrim" aria-hidden="true" onClick={closePanel} />}
         <SidePanel open={panelOpen} tab={tab} onTab={setTab} onClose={closePanel} />
@@ -90,6 +102,7 @@ export function RoomPage() {
             <MediaToggle source="camera" />
           </>
         )}
+        <CaptionsToggle />
         <button
           type="button"
           ref={floorToggleRef}

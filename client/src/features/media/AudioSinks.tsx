@@ -2,13 +2,12 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store';
 import { canChooseSpeaker } from './localMedia';
+import { selectAudioConsumerIds } from './slice';
 import { getTrack } from './tracks';
 
-/** Plays every remote microphone through a hidden <audio> element on the chosen speaker. */
+/** Plays every remote microphone (and studio feed on air) through a hidden <audio> element on the chosen speaker. */
 export function AudioSinks() {
-  const consumerIds = useStore(
-    useShallow((s) => Object.values(s.consumerIds).flatMap((bySource) => (bySource.mic ? [bySource.mic] : []))),
-  );
+  const consumerIds = useStore(useShallow(selectAudioConsumerIds));
   return (
     <div className="audio-sinks" aria-hidden="true">
       {consumerIds.map((id) => (

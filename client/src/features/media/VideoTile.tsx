@@ -4,7 +4,8 @@ import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 import { reportTileHeight } from './engine';
-import { selectProducer } from './slice';
+import { selectProducer, selectVideoSource } from './slice';
+import { AttendeesInline } from '../studios/AttendeesInline';
 import { initials, useTrackPlayback } from './useTrackPlayback';
 
 /** A remote participant's video (or initials), name, site, muted and reconnecting marks. */
@@ -12,9 +13,12 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const t = useT();
   const participant = useStore((s) => s.participants[participantId]);
   const siteName = useStore((s) => s.consultation?.sites.find((site) => site.id === participant?.siteId)?.name);
-  const camConsumerId = useStore((s) => s.consumerIds[participantId]?.camera ?? null);
-  const camPaused = useStore((s) => selectProducer(s, participantId, 'camera')?.paused ?? false);
+  // A studio's on-air RTMP feed is its picture (and sound) in place of the camera.
+  const videoSource = useStore((s) => selectVideoSource(s, participantId));
+  const camConsumerId = useStore((s) => s.consumerIds[participantId]?.[videoSource] ?? null);
+  const camPaused = useStore((s) => selectProducer(s, participantId, videoSource)?.paused ?? false);
   const mic = useStore((s) => selectProducer(s, participantId, 'mic'));
+  const feedAudio = useStore((s) => (videoSource === 'ingest-video' ? selectProducer(s, participantId, 'ingest-audio') : undefined));
   const speaking = useStore((s) => s.activeSpeakerId === participantId);
   const holdsFloor = useStore((s) => s.floor?.speech?.participantId === participantId);
   const { ref, playing } = useTrackPlayback(camConsumerId);
@@ -37,11 +41,11 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   if (!participant) return null;
   const hasVideo = playing && !camPaused;
   // No microphone producer from someone who could publish one also means they cannot be heard.
-  const muted = mic ? mic.paused : publishes(participant.role);
+  const muted = (mic ? mic.paused : publishes(participant.role)) && !(feedAudio && !feedAudio.paused);
   const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : '', holdsFloor ? 'tile--floor' : ''].filter(Boolean).join(' ');
 
   return (
-    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-floor={holdsFloor ? 'true' : 'false'}>
+    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-video-source={videoSource} data-floor={holdsFloor ? 'true' : 'false'}>
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
       {!hasVideo && (
         <div className="tile__avatar" aria-hidden="true">
@@ -62,6 +66,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
         {holdsFloor && <span className="badge badge--floor">{t('floor.holder')}</span>}
         <span className="tile__name">{participant.name}</span>
         {siteName && <span className="tile__site">{siteName}</span>}
+        <AttendeesInline participantId={participantId} className="tile__site" />
         {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}
         {participant.status === 'reconnecting' && <span className="badge badge--warn">{t('room.statusReconnecting')}</span>}
       </figcaption>

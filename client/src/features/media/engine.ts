@@ -7,8 +7,9 @@ import { isConnected, request } from '../../net/socket';
 import { RequestError, errorCodeOf, type AppErrorCode } from '../../net/errors';
 import { selectMayOpenMic } from '../floor/slice';
 import { getLocalTrack, localMediaSettled } from './localMedia';
-import { selectFeaturedId } from './slice';
+import { selectFeaturedId, selectVideoSource } from './slice';
 import { registerTrack, unregisterTrack } from './tracks';
+import { STUDIO_CODEC_OPTIONS, STUDIO_ENCODINGS, usesStudioProfile } from '../studios/profile';
 
 /**
  * The mediasoup-client side of the consultation: the Device, the two transports,
@@ -251,7 +252,9 @@ export function syncConsumerLayers(): void {
     const consumerId = bySource.camera;
     if (!consumerId || !consumers.has(consumerId)) continue;
     const height = tileHeights.get(participantId);
-    const layer = height !== undefined ? spatialLayerForHeight(height) : participantId === featured ? LAYER_FEATURED : LAYER_TILE;
+    // A studio whose RTMP feed is shown in place of its camera: the camera is not drawn, keep it at the lowest layer.
+    const hidden = selectVideoSource(state, participantId) !== 'camera';
+    const layer = hidden ? LAYER_TILE : height !== undefined ? spatialLayerForHeight(height) : participantId === featured ? LAYER_FEATURED : LAYER_TILE;
     if (sentLayers.get(consumerId) === layer) continue;
     sentLayers.set(consumerId, layer);
     request('media.setConsumerLayers', { consumerId, spatialLayer: layer }).catch(() => {
@@ -361,7 +364,11 @@ async function publish(source: MediaSource, gen: number): Promise<void> {
       // The same track survives rebuilds and feeds the self preview: we stop it ourselves.
       stopTracks: false,
       appData: { source, paused },
-      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codec: vp8Codec() } : { codecOptions: { opusFec: true } }),
+      ...(source !== 'camera'
+        ? { codecOptions: { opusFec: true } }
+        : usesStudioProfile(store().self?.role)
+          ? { encodings: STUDIO_ENCODINGS, codec: vp8Codec(), codecOptions: STUDIO_CODEC_OPTIONS }
+          : { encodings: CAMERA_ENCODINGS, codec: vp8Codec() }),
     });
     if (isStale(gen)) {
       producer.close();

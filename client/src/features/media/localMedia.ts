@@ -2,6 +2,7 @@ import type { MediaSource } from '@consult/shared';
 import { useStore } from '../../store';
 import type { LocalMediaError } from './slice';
 import { registerTrack, unregisterTrack } from './tracks';
+import { STUDIO_CAPTURE, usesStudioProfile } from '../studios/profile';
 
 /** The open camera and microphone tracks; the engine publishes these. */
 const localTracks = new Map<MediaSource, MediaStreamTrack>();
@@ -74,6 +75,9 @@ async function open(audio: boolean, video: boolean): Promise<{ tracks: MediaStre
     return { tracks: [], error: window.isSecureContext ? 'failed' : 'insecure' };
   }
   const { micId, cameraId } = useStore.getState().devices;
+  // Known before joining (the join page opens the devices): a studio venue captures with the studio profile.
+  const role = useStore.getState().sessionInfo?.participant.role ?? useStore.getState().self?.role;
+  const studio = usesStudioProfile(role) ? STUDIO_CAPTURE : null;
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: audio && {
@@ -81,14 +85,16 @@ async function open(audio: boolean, video: boolean): Promise<{ tracks: MediaStre
         echoCancellation: true,
         noiseSuppression: true,
         autoGainControl: true,
+        ...studio?.audio,
       },
       // 540p feeds three simulcast layers (135p / 270p / 540p): sharp enough for the speaker
-      // view, light enough for phones and county links. Studios publish 720p and up (issue #6).
+      // view, light enough for phones and county links. Studios capture 720p at 30 fps (studios/profile.ts).
       video: video && {
         deviceId: cameraId ? { exact: cameraId } : undefined,
         width: { ideal: 960 },
         height: { ideal: 540 },
         frameRate: { ideal: 24, max: 30 },
+        ...studio?.video,
       },
     });
     return { tracks: stream.getTracks(), error: null };

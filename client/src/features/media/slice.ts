@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { publishes, type MediaSource, type PresentParticipant, type ProducerInfo } from '@consult/shared';
 import type { AppState } from '../../store';
 import { orderParticipants } from '../participants/slice';
+import { selectFeedShown } from '../studios/slice';
 
 /** Why the local camera/microphone could not be opened. */
 export type LocalMediaError = 'denied' | 'notFound' | 'insecure' | 'failed';
@@ -111,6 +112,27 @@ export function selectProducer(state: AppState, participantId: string, source: M
   return undefined;
 }
 
+/**
+ * The source whose video a participant's tile shows: a studio's RTMP feed (once on air) before
+ * its camera. A moderator also receives feeds still in preview; those stay in the preview.
+ */
+export function selectVideoSource(state: AppState, participantId: string): 'camera' | 'ingest-video' {
+  return state.consumerIds[participantId]?.['ingest-video'] && selectFeedShown(state, participantId) ? 'ingest-video' : 'camera';
+}
+
+/** The consumer (registry key) of the video a participant's tile shows, if any. */
+export function selectVideoConsumerId(state: AppState, participantId: string): string | null {
+  return state.consumerIds[participantId]?.[selectVideoSource(state, participantId)] ?? null;
+}
+
+/** Every remote sound to play: microphones, and studio feeds' audio once on air. */
+export function selectAudioConsumerIds(state: AppState): string[] {
+  return Object.entries(state.consumerIds).flatMap(([participantId, bySource]) => [
+    ...(bySource.mic ? [bySource.mic] : []),
+    ...(bySource['ingest-audio'] && selectFeedShown(state, participantId) ? [bySource['ingest-audio']] : []),
+  ]);
+}
+
 /** Other participants who can appear on the stage (those whose role publishes), in display order. */
 export function stageParticipants(participants: AppState['participants'], selfId: string | undefined): PresentParticipant[] {
   return orderParticipants(Object.values(participants)).filter((p) => p.id !== selfId && publishes(p.role));
@@ -128,5 +150,5 @@ export function selectFeaturedId(state: AppState): string | null {
   const speaker = state.lastRemoteSpeakerId;
   if (speaker && speaker !== selfId && speaker in state.participants) return speaker;
   const others = stageParticipants(state.participants, selfId);
-  return (others.find((p) => state.consumerIds[p.id]?.camera) ?? others[0])?.id ?? null;
+  return (others.find((p) => selectVideoConsumerId(state, p.id)) ?? others[0])?.id ?? null;
 }

@@ -5,6 +5,7 @@ import { roleKey, useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 import { selectProducer } from '../media/slice';
 import { orderParticipants } from './slice';
+import { AttendeesInline } from '../studios/AttendeesInline';
 
 const NO_SITES: Site[] = [];
 
@@ -60,6 +61,7 @@ function ParticipantRow({ participant }: { participant: PresentParticipant }) {
         {isSelf && <span className="plist__you">{t('room.you')}</span>}
       </span>
       <span className={`role-tag role-tag--${participant.role}`}>{t(roleKey(participant.role))}</span>
+      <AttendeesInline participantId={participant.id} className="plist__attendees" />
       {holdsFloor && <span className="badge badge--floor">{t('floor.holder')}</span>}
       {queuePosition > 0 && <span className="badge">{t('floor.queued', { position: queuePosition })}</span>}
       {reconnecting && (

@@ -13,6 +13,10 @@ import { micFollowsFloor } from '../floor/slice';
 import { subscribeFloor } from '../floor/subscriptions';
 import { refreshMotions } from '../voting/actions';
 import { subscribeVoting } from '../voting/subscriptions';
+import { refreshTranscript } from '../transcript/actions';
+import { subscribeTranscript } from '../transcript/subscriptions';
+import { onStudiosJoin } from '../studios/actions';
+import { subscribeStudios } from '../studios/subscriptions';
 import { subscribeSession } from './subscriptions';
 
 /**
@@ -72,6 +76,8 @@ export function joinRoom(): void {
     subscribeMedia(socket),
     subscribeFloor(socket),
     subscribeVoting(socket),
+    subscribeStudios(socket),
+    subscribeTranscript(socket),
   ];
   socket.connect();
 }
@@ -133,9 +139,14 @@ function applySnapshot(reply: JoinReply): void {
   // Motions at once from the snapshot; then our own ballots (and the named roll calls for moderators).
   store.setMotions(reply.motions ?? []);
   refreshMotions();
+  // Engine, minutes and the roster from the snapshot; the whole transcript for the clerk and the moderator.
+  store.applyTranscriptJoin(reply);
+  refreshTranscript();
   store.setParticipants(reply.participants);
   store.setRemoteProducers(reply.producers.filter((p) => p.participantId !== reply.self.id));
   store.setActiveSpeaker(reply.activeSpeakerId);
+  // Studios and their attendee lists from the snapshot; then the public stream, and the ingest points for moderators.
+  onStudiosJoin(reply);
   store.setPhase('room');
   store.setConnection('connected');
 }
@@ -162,6 +173,8 @@ function teardown(): void {
   store.setFloor(null, { force: true });
   store.setFloorReport(null);
   store.resetVoting();
+  store.resetStudios();
+  store.resetTranscript();
   useStore.setState({ lastRemoteSpeakerId: null, audioBlocked: false });
   store.setConnection('offline');
 }

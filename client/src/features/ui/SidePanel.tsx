@@ -5,11 +5,13 @@ import { useT } from '../../i18n';
 import { FloorPanel } from '../floor/FloorPanel';
 import { ParticipantList } from '../participants/ParticipantList';
 import { VotingPanel } from '../voting/VotingPanel';
+import { MinutesTab, MinutesTabLabel, selectMinutesTab } from '../transcript/MinutesTab';
+import { SitesPanel, SitesTabLabel } from '../studios/SitesPanel';
 import { selectOpenMotion } from '../voting/slice';
 import { Icon } from './Icon';
 
-export type SideTab = 'floor' | 'voting' | 'people';
-const TABS: SideTab[] = ['floor', 'voting', 'people'];
+export type SideTab = 'floor' | 'voting' | 'minutes' | 'sites' | 'people';
+const TABS: SideTab[] = ['floor', 'voting', 'minutes', 'sites', 'people'];
 
 /**
  * The room's side panel with three tabs, the floor, voting and the participants: a sidebar on wide
@@ -22,7 +24,11 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
   const count = useStore((s) => Object.keys(s.participants).length);
   const queueLength = useStore((s) => s.floor?.queue.length ?? 0);
   const voting = useStore((s) => selectOpenMotion(s) !== null);
-  const tabRefs = useRef<Record<SideTab, HTMLButtonElement | null>>({ floor: null, voting: null, people: null });
+  const minutesTab = useStore(selectMinutesTab);
+  // The 纪要 tab is the moderator's (the clerk has the transcript and the minutes as the main area).
+  // 会场 (sites, studio feeds, the public stream) is the moderator's.
+  const tabs = TABS.filter((which) => which !== 'minutes' || minutesTab).filter((which) => which !== 'sites' || moderates);
+  const tabRefs = useRef<Record<SideTab, HTMLButtonElement | null>>({ floor: null, voting: null, minutes: null, sites: null, people: null });
 
   useEffect(() => {
     if (!open) return;
@@ -36,9 +42,9 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
   }, [open, onClose]);
 
   const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
-    const index = TABS.indexOf(tab);
+    const index = tabs.indexOf(tab);
     const next =
-      event.key === 'ArrowRight' ? TABS[(index + 1) % TABS.length] : event.key === 'ArrowLeft' ? TABS[(index + TABS.length - 1) % TABS.length] : event.key === 'Home' ? TABS[0] : event.key === 'End' ? TABS[TABS.length - 1] : undefined;
+      event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] : event.key === 'ArrowLeft' ? tabs[(index + tabs.length - 1) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs[tabs.length - 1] : undefined;
     if (!next) return;
     event.preventDefault();
     onTab(next);
@@ -60,6 +66,10 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
           </span>
         )}
       </>
+    ) : which === 'sites' ? (
+      <SitesTabLabel />
+    ) : which === 'minutes' ? (
+      <MinutesTabLabel />
     ) : (
       t('room.participants', { count })
     );
@@ -68,7 +78,7 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
     <aside id="side-panel" className={['side', open ? 'side--open' : '', moderates ? 'side--wide' : ''].filter(Boolean).join(' ')} aria-label={t('room.sidePanel')}>
       <div className="side__head">
         <div className="side__tabs" role="tablist" aria-label={t('room.sidePanel')}>
-          {TABS.map((which) => (
+          {tabs.map((which) => (
             <button
               key={which}
               type="button"
@@ -93,9 +103,9 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
           <Icon name="close" />
         </button>
       </div>
-      {TABS.map((which) => (
+      {tabs.map((which) => (
         <div key={which} role="tabpanel" id={`side-panel-${which}`} className="side__body" aria-labelledby={`side-tab-${which}`} hidden={tab !== which}>
-          {which === 'floor' ? <FloorPanel /> : which === 'voting' ? <VotingPanel /> : <ParticipantList />}
+          {which === 'floor' ? <FloorPanel /> : which === 'voting' ? <VotingPanel /> : which === 'minutes' ? <MinutesTab /> : which === 'sites' ? <SitesPanel /> : <ParticipantList />}
         </div>
       ))}
     </aside>
