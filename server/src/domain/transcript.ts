@@ -12,7 +12,7 @@ export type TranscriptEvent =
   | { type: 'transcript.edited'; data: { segmentId: string; text: string; by: string; at: number } }
   | { type: 'minutes.submitted'; data: { version: number; by: string; at: number } }
   | { type: 'minutes.approved'; data: { version: number; by: string; at: number; hash: string; document: MinutesDocument } }
-  | { type: 'minutes.reopened'; data: { version: number; previousHash: string; by: string; at: number } };
+  | { type: 'minutes.reopened'; data: { version: number; previousHash: string | null; by: string; at: number } };
 
 export const TRANSCRIPT_EVENT_TYPES = new Set<string>(['transcript.segment', 'transcript.gap', 'transcript.edited', 'minutes.submitted', 'minutes.approved', 'minutes.reopened']);
 
@@ -65,7 +65,7 @@ export function applyTranscriptEvent(t: TranscriptState, event: TranscriptEvent)
     case 'minutes.reopened':
       return {
         ...t,
-        minutes: { version: event.data.version, status: 'draft', submittedBy: null, submittedAt: null, approvedBy: null, approvedAt: null, hash: null, previousHash: event.data.previousHash },
+        minutes: { version: event.data.version, status: 'draft', submittedBy: null, submittedAt: null, approvedBy: null, approvedAt: null, hash: null, previousHash: event.data.previousHash || null },
       };
   }
 }
@@ -132,5 +132,5 @@ export function decideApprove(t: TranscriptState, actor: Participant, version: n
 /** The moderator sends a submitted draft back to the clerk. */
 export function decideReturn(t: TranscriptState, actor: Participant, now: number): TranscriptEvent[] {
   if (t.minutes.status !== 'submitted') throw invalidState('only a submitted draft can be sent back');
-  return [{ type: 'minutes.reopened', data: { version: t.minutes.version, previousHash: t.minutes.previousHash ?? '', by: actor.id, at: now } }];
+  return [{ type: 'minutes.reopened', data: { version: t.minutes.version, previousHash: t.minutes.previousHash, by: actor.id, at: now } }];
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, promises as fs, writeFileSync } from 'node:fs';
+import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { MediaRoom } from '@consult/sfu';
@@ -132,11 +132,15 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
   /** Starts or rebuilds the pipeline for a composition (no-op if it is the same). */
   async compose(room: MediaRoom, composition: Composition, now: number): Promise<void> {
     if (this.stopping) return;
-    const same = this.composition && JSON.stringify(this.composition) === JSON.stringify(composition) && this.ffmpeg?.exitCode === null;
+    const same = this.composition && JSON.stringify(this.composition) === JSON.stringify(composition) && this.ffmpeg !== undefined && running(this.ffmpeg);
     if (same) return;
     this.teardown();
     this.composition = composition;
-    this.startedAt ??= now;
+    if (this.startedAt === null) {
+      // A new broadcast starts on a fresh playlist: the last one ended with #EXT-X-ENDLIST.
+      rmSync(this.hlsDir, { recursive: true, force: true });
+      this.startedAt = now;
+    }
     mkdirSync(this.hlsDir, { recursive: true });
     const inputs: Input[] = [];
     const consumers: types.Consumer[] = [];
@@ -161,6 +165,11 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
     } catch (err) {
       this.teardown();
       throw err;
+    }
+    if (this.stopping) {
+      // stop() ran while the inputs were being set up.
+      this.teardown();
+      return;
     }
     const sdp = path.join(this.hlsDir, 'input.sdp');
     writeFileSync(sdp, compositionSdp(inputs));
@@ -193,7 +202,7 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
   private teardown(): void {
     for (const t of this.transports) t.close();
     this.transports = [];
-    if (this.ffmpeg && this.ffmpeg.exitCode === null) this.ffmpeg.kill('SIGINT');
+    if (this.ffmpeg && running(this.ffmpeg)) this.ffmpeg.kill('SIGINT');
     this.ffmpeg = undefined;
   }
 
@@ -201,12 +210,34 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
     this.stopping = true;
     const ffmpeg = this.ffmpeg;
     this.teardown();
-    if (ffmpeg && ffmpeg.exitCode === null) await new Promise((r) => ffmpeg.once('exit', r));
+    // ffmpeg finishes its files on SIGINT; one that does not exit in time is killed.
+    if (ffmpeg && !(await exited(ffmpeg, 5000))) {
+      this.log.warn({ consultationId: this.consultationId }, 'live stream encoder did not stop on SIGINT; killing it');
+      ffmpeg.kill('SIGKILL');
+      await exited(ffmpeg, 2000);
+    }
+    await fs.appendFile(path.join(this.hlsDir, 'index.m3u8'), '#EXT-X-ENDLIST\n').catch(() => undefined);
     const view = this.view();
     this.startedAt = null;
+    this.composition = null;
     this.emit('changed', { ...view, live: false, hlsUrl: null, watchUrl: null });
     return listRecordings(this.dataDir, this.consultationId);
   }
+}
+
+function running(p: ChildProcess): boolean {
+  return p.exitCode === null && p.signalCode === null;
+}
+
+function exited(p: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (!running(p)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    p.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 export async function listRecordings(dataDir: string, consultationId: string): Promise<RecordingInfo[]> {

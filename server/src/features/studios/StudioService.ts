@@ -157,7 +157,11 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     const producersOf = (id: string) => [...(room.peers.get(id)?.producers.values() ?? [])].filter((p) => !p.closed);
     const sourceOf = (p: { appData: unknown }) => (p.appData as { source?: string }).source;
     const visible = (id: string, p: { appData: unknown }) => !this.inPreview(consultationId, { participantId: id, source: sourceOf(p) });
-    const videoOf = (id: string) => producersOf(id).find((p) => p.kind === 'video' && (sourceOf(p) === 'ingest-video' ? visible(id, p) : true) && !p.paused);
+    // A studio on air is seen through its venue feed rather than its desk camera.
+    const videoOf = (id: string) => {
+      const videos = producersOf(id).filter((p) => p.kind === 'video' && !p.paused && visible(id, p));
+      return videos.find((p) => sourceOf(p) === 'ingest-video') ?? videos[0];
+    };
     const moderators = state.consultation.participants.filter((p) => alwaysOnAir(p.role)).map((p) => p.id);
     let video: Composition['video'] = null;
     for (const id of [...(holder ? [holder] : []), ...moderators]) {
