@@ -71,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       initialOutgoingBitrate: int(env.RTC_INITIAL_BITRATE, 1_000_000, 'RTC_INITIAL_BITRATE'),
       maxIncomingBitrate: int(env.RTC_MAX_INCOMING_BITRATE, 2_500_000, 'RTC_MAX_INCOMING_BITRATE'),
       logLevel: 'warn',
+      consumersPerRouter: int(env.MEDIA_CONSUMERS_PER_ROUTER, 500, 'MEDIA_CONSUMERS_PER_ROUTER') || 500,
     },
   };
 }

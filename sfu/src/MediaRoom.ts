@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { AppError, ErrorCode, notFound, type ConsumerInfo, type MediaSource, type TransportInfo } from '@consult/shared';
-import { MEDIA_CODECS, type MediaConfig } from './config.js';
+import { DEFAULT_CONSUMERS_PER_ROUTER, MEDIA_CODECS, type MediaConfig } from './config.js';
 
 /** The close reason of a room whose worker went away. */
 export const WORKER_CLOSED = 'worker closed';
@@ -11,6 +11,26 @@ interface ProducerData {
   source: MediaSource;
   /** What the participant's client asked for; the producer is paused if this is true or policy says off air. */
   clientPaused: boolean;
+}
+
+/** Where a room finds workers for the routers its receivers spill onto (the worker pool). */
+export interface WorkerPlacer {
+  acquireOther(exclude: readonly types.Worker[]): types.Worker | undefined;
+  release(worker: types.Worker): void;
+}
+
+/**
+ * One of a room's routers. Producers live on the first (the room's own router); receivers go
+ * to whichever router has room, and a producer is piped to an extra router the first time a
+ * receiver there consumes it.
+ */
+interface RouterSlot {
+  router: types.Router;
+  worker: types.Worker;
+  /** Recv transports placed here, with the number of consumers each carries. */
+  receivers: Map<string, number>;
+  /** Producers piped here from the first router, by producer id. */
+  pipes: Map<string, Promise<void>>;
 }
 
 /** Whose microphones the SFU forwards: decided by the floor, enforced here. */
@@ -74,8 +94,9 @@ export interface MediaRoomEvents {
 }
 
 /**
- * A consultation's media room: one mediasoup router, the peers on it, and an
- * active-speaker observer over every microphone.
+ * A consultation's media room: its mediasoup router (every producer is here), the peers,
+ * an active-speaker observer over every microphone, and, once the receivers outgrow one
+ * router, more routers on other workers fed by pipeToRouter.
  */
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   readonly peers = new Map<string, MediaPeer>();
@@ -83,6 +104,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private activeSpeakerId: string | null = null;
   private onAir: AudioPolicy = () => true;
   private policyTail: Promise<unknown> = Promise.resolve();
+  private readonly home: RouterSlot;
+  private readonly extra: RouterSlot[] = [];
+  private readonly slotOfTransport = new Map<string, RouterSlot>();
+  private opening: Promise<RouterSlot | undefined> | null = null;
 
   private constructor(
     readonly consultationId: string,
@@ -90,8 +115,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     readonly router: types.Router,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
     private readonly config: MediaConfig,
+    private readonly placer: WorkerPlacer | undefined,
   ) {
     super();
+    this.home = { router, worker, receivers: new Map(), pipes: new Map() };
     speakerObserver.on('dominantspeaker', ({ producer }: { producer: types.Producer }) => {
       const data = producer.appData as ProducerData;
       this.activeSpeakerId = data.participantId;
@@ -100,10 +127,90 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     router.on('workerclose', () => this.close(WORKER_CLOSED));
   }
 
-  static async create(consultationId: string, worker: types.Worker, config: MediaConfig): Promise<MediaRoom> {
+  /** `placer` lets the room add routers on other workers when its receivers outgrow one. */
+  static async create(consultationId: string, worker: types.Worker, config: MediaConfig, placer?: WorkerPlacer): Promise<MediaRoom> {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { consultationId } });
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
-    return new MediaRoom(consultationId, worker, router, observer, config);
+    return new MediaRoom(consultationId, worker, router, observer, config, placer);
+  }
+
+  /** The routers this room spans (the first holds the producers) and their receivers. */
+  routers(): { router: types.Router; workerPid: number; receivers: number; consumers: number; piped: number }[] {
+    return [this.home, ...this.extra].map((slot) => ({
+      router: slot.router,
+      workerPid: slot.worker.pid,
+      receivers: slot.receivers.size,
+      consumers: [...slot.receivers.values()].reduce((a, b) => a + b, 0),
+      piped: slot.pipes.size,
+    }));
+  }
+
+  /** What a router carries, counting each receiver as at least every producer it is about to consume. */
+  private load(slot: RouterSlot): number {
+    let producers = 0;
+    for (const peer of this.peers.values()) producers += peer.producers.size;
+    let load = 0;
+    for (const consumers of slot.receivers.values()) load += Math.max(consumers, producers, 1);
+    return load;
+  }
+
+  /** The router a new receiver goes to: the least loaded one, or a new one on another worker when all are full. */
+  private async placeReceiver(): Promise<RouterSlot> {
+    const cap = this.config.consumersPerRouter ?? DEFAULT_CONSUMERS_PER_ROUTER;
+    const byLoad = () => [this.home, ...this.extra].map((slot) => ({ slot, load: this.load(slot) })).sort((a, b) => a.load - b.load)[0]!;
+    let best = byLoad();
+    if (best.load >= cap && this.placer) {
+      await this.openRouter();
+      best = byLoad();
+    }
+    return best.slot;
+  }
+
+  /** Opens one more router on a worker this room does not use yet (one at a time); undefined if none is free. */
+  private openRouter(): Promise<RouterSlot | undefined> {
+    this.opening ??= (async () => {
+      const worker = this.placer?.acquireOther([this.home, ...this.extra].map((s) => s.worker));
+      if (!worker) return undefined;
+      try {
+        const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { consultationId: this.consultationId } });
+        if (this.closed) {
+          router.close();
+          this.placer!.release(worker);
+          return undefined;
+        }
+        router.on('workerclose', () => this.close(WORKER_CLOSED));
+        const slot: RouterSlot = { router, worker, receivers: new Map(), pipes: new Map() };
+        this.extra.push(slot);
+        return slot;
+      } catch {
+        this.placer!.release(worker);
+        return undefined;
+      }
+    })().finally(() => (this.opening = null));
+    return this.opening;
+  }
+
+  /** Makes a producer of the first router consumable on another (once per producer and router). */
+  private pipe(producerId: string, slot: RouterSlot): Promise<void> {
+    let piped = slot.pipes.get(producerId);
+    if (!piped) {
+      piped = this.router.pipeToRouter({ producerId, router: slot.router }).then(({ pipeProducer }) => {
+        pipeProducer?.observer.once('close', () => slot.pipes.delete(producerId));
+      });
+      piped.catch(() => slot.pipes.delete(producerId));
+      slot.pipes.set(producerId, piped);
+    }
+    return mediaCall(() => piped);
+  }
+
+  /** Registers a transport on its router so receivers are counted and consumers go through the right router. */
+  private place(slot: RouterSlot, transport: types.Transport, direction: 'send' | 'recv'): void {
+    this.slotOfTransport.set(transport.id, slot);
+    if (direction === 'recv') slot.receivers.set(transport.id, 0);
+    transport.observer.once('close', () => {
+      this.slotOfTransport.delete(transport.id);
+      slot.receivers.delete(transport.id);
+    });
   }
 
   get isClosed(): boolean {
@@ -154,7 +261,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportInfo> {
     const peer = this.peer(participantId);
-    const transport = await this.router.createWebRtcTransport({
+    const slot = direction === 'recv' ? await this.placeReceiver() : this.home;
+    const transport = await slot.router.createWebRtcTransport({
       listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp }],
       enableUdp: true,
       enableTcp: this.config.enableTcp,
@@ -168,6 +276,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     peer.transports.set(transport.id, transport);
     transport.observer.on('close', () => peer.transports.delete(transport.id));
+    this.place(slot, transport, direction);
     if (direction === 'send') {
       await transport.setMaxIncomingBitrate(this.config.maxIncomingBitrate).catch(() => undefined);
     }
@@ -190,7 +299,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     remote?: { ip: string; port: number },
   ): Promise<types.PlainTransport> {
     const peer = this.peer(participantId);
-    const transport = await this.router.createPlainTransport({
+    const slot = direction === 'recv' ? await this.placeReceiver() : this.home;
+    const transport = await slot.router.createPlainTransport({
       listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
       rtcpMux: true,
       comedia: direction === 'send',
@@ -202,6 +312,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     peer.transports.set(transport.id, transport);
     transport.observer.on('close', () => peer.transports.delete(transport.id));
+    this.place(slot, transport, direction);
     if (remote) await mediaCall(() => transport.connect(remote));
     return transport;
   }
@@ -331,6 +442,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     const producer = owner.producer(producerId);
     const data = producer.appData as ProducerData;
+    const slot = this.slotOfTransport.get(transport.id) ?? this.home;
+    if (slot !== this.home) await this.pipe(producerId, slot);
     const consumer = await mediaCall(() =>
       transport.consume({
         producerId,
@@ -343,8 +456,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       }),
     );
     peer.consumers.set(consumer.id, consumer);
+    const count = (delta: number) => {
+      const n = slot.receivers.get(transport.id);
+      if (n !== undefined) slot.receivers.set(transport.id, n + delta);
+    };
+    count(1);
     const onGone = () => {
       if (!peer.consumers.delete(consumer.id)) return;
+      count(-1);
       this.emit('consumerClosed', { participantId, consumerId: consumer.id, producerId });
     };
     consumer.on('producerclose', onGone);
@@ -407,6 +526,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.router.close();
+    for (const slot of this.extra.splice(0)) {
+      slot.router.close();
+      this.placer?.release(slot.worker);
+    }
     this.emit('closed', reason);
   }
 }

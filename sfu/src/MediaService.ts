@@ -38,7 +38,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     const creation = (async () => {
       const worker = this.pool.acquire();
       try {
-        const room = await MediaRoom.create(consultationId, worker, this.config);
+        const room = await MediaRoom.create(consultationId, worker, this.config, this.pool);
         this.rooms.set(consultationId, room);
         room.once('closed', (reason) => {
           this.pool.release(worker);

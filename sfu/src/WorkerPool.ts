@@ -63,6 +63,15 @@ export class WorkerPool extends EventEmitter {
     return slot.worker;
   }
 
+  /** The least loaded live worker other than `exclude`, or undefined if there is none. */
+  acquireOther(exclude: readonly types.Worker[]): types.Worker | undefined {
+    if (this.closed) return undefined;
+    const slot = this.slots.filter((s) => !exclude.includes(s.worker)).sort((a, b) => a.load - b.load)[0];
+    if (!slot) return undefined;
+    slot.load++;
+    return slot.worker;
+  }
+
   release(worker: types.Worker): void {
     const slot = this.slots.find((s) => s.worker === worker);
     if (slot && slot.load > 0) slot.load--;

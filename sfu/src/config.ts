@@ -15,7 +15,14 @@ export interface MediaConfig {
   /** Cap on what one sender may push to the SFU (bps). */
   maxIncomingBitrate: number;
   logLevel: types.WorkerLogLevel;
+  /**
+   * Consumers one router takes before a consultation's receivers spill onto a router on another
+   * worker, joined by pipeToRouter (mediasoup's documentation puts a worker at about 500).
+   */
+  consumersPerRouter?: number;
 }
+
+export const DEFAULT_CONSUMERS_PER_ROUTER = 500;
 
 /** Codecs every consultation router offers. VP8 first: it simulcasts fully on 3.8.4 (ENVIRONMENT.md). */
 export const MEDIA_CODECS: types.RtpCodecCapability[] = [

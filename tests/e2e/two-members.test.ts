@@ -9,7 +9,9 @@ let c: CreatedConsultation;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startServer();
+  // Two workers and a small router: the members' receivers spill onto a second router, so the
+  // media below also crosses pipeToRouter between two mediasoup workers.
+  h = await startServer({ env: { MEDIASOUP_WORKERS: '2', MEDIA_CONSUMERS_PER_ROUTER: '2' } });
   if (!existsSync(`${h.config.clientDir}/index.html`)) throw new Error('client is not built: run npm run build first');
   c = await createConsultation(h.url);
   browser = await launchBrowser();
@@ -72,6 +74,11 @@ describe('two members and an observer in Chromium', () => {
     const room = h.app.media.existingRoom(c.id)!;
     const observerId = c.participants.find((p) => p.name === '观众')!.id;
     expect(room.peers.get(observerId)?.producers.size ?? 0).toBe(0);
+    // Some of those receivers were on the second worker's router.
+    const routers = room.routers();
+    expect(routers.length).toBe(2);
+    expect(routers[1]!.receivers).toBeGreaterThan(0);
+    expect(routers[1]!.piped).toBeGreaterThan(0);
 
     // Each member sees the other's tile with video playing.
     await a.waitForSelector(`[data-testid="tile-${idB}"][data-has-video="true"]`, { timeout: 15_000 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSocket } from '../helpers/harness.js';
 import { createConsultation, joinAs, nextEvent, ok, request, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { RtpCounter, RtpSender } from '../helpers/rtp.js';
 
 /** Opus RTP parameters a browser would send for its microphone. */
 const opus = (ssrc: number) => ({
@@ -114,3 +115,83 @@ describe('media through the SFU', () => {
 });
 
 export type { ClientSocket };
+
+describe('a consultation that outgrows one worker', () => {
+  let big: Harness;
+  let cons: CreatedConsultation;
+  beforeAll(async () => {
+    // Two workers, and a router full at two consumers: the third receiver spills over.
+    big = await startServer({ env: { MEDIASOUP_WORKERS: '2', MEDIA_CONSUMERS_PER_ROUTER: '2' } });
+    cons = await createConsultation(big.url);
+  });
+  afterAll(async () => big.close());
+
+  it('puts receivers on a router on the second worker, pipes the floor holder there, and the floor still rules the microphone', async () => {
+    const chair = await joinAs(big.url, tokenFor(cons, '主持人'));
+    const speaker = await joinAs(big.url, tokenFor(cons, '委员甲'));
+    const listeners = await Promise.all(['委员乙', '工作室', '记录员', '观众'].map((n) => joinAs(big.url, tokenFor(cons, n))));
+    const room = big.app.media.existingRoom(cons.id)!;
+    const speakerId = speaker.snapshot.self.id;
+
+    const sendTransport = await room.createPlainTransport(speakerId, 'send');
+    const producer = await room.produce(speakerId, {
+      transportId: sendTransport.id,
+      kind: 'audio',
+      source: 'mic',
+      paused: false,
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }], encodings: [{ ssrc: 0x4321 }] },
+    });
+    const sender = new RtpSender(0x4321);
+    sender.start(sendTransport.tuple.localIp, sendTransport.tuple.localPort);
+
+    const counters: RtpCounter[] = [];
+    try {
+      for (const l of listeners) {
+        const counter = new RtpCounter();
+        counters.push(counter);
+        const port = await counter.bind();
+        await room.createPlainTransport(l.snapshot.self.id, 'recv', { ip: '127.0.0.1', port });
+        room.setCapabilities(l.snapshot.self.id, room.rtpCapabilities);
+        const consumer = await room.consume(l.snapshot.self.id, producer.id);
+        await room.resumeConsumer(l.snapshot.self.id, consumer.id);
+      }
+      const routers = room.routers();
+      expect(routers).toHaveLength(2);
+      expect(routers[0]!.workerPid).not.toBe(routers[1]!.workerPid);
+      expect(routers.map((r) => r.receivers)).toEqual([2, 2]);
+      expect(routers[1]!.piped).toBe(1);
+      expect(big.app.media.pool.size).toBe(2);
+
+      // Without the floor nobody hears the member, on either router.
+      const silent = await Promise.all(counters.map((x) => x.countOver(600)));
+      expect(silent).toEqual([0, 0, 0, 0]);
+
+      // With the floor everyone does, through the pipe too.
+      await ok(speaker.socket, 'floor.request', {});
+      const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null });
+      await sleep(300);
+      const heard = await Promise.all(counters.map((x) => x.countOver(1000)));
+      for (const n of heard) expect(n).toBeGreaterThan(30);
+
+      // The floor ends: the piped copy pauses with the original.
+      await ok(chair.socket, 'floor.end', { speechId });
+      await sleep(300);
+      expect(await Promise.all(counters.map((x) => x.countOver(600)))).toEqual([0, 0, 0, 0]);
+
+      // The metrics count both routers.
+      const metrics = await (await fetch(`${big.url}/metrics`)).text();
+      expect(metrics).toMatch(/^consultation_media_routers 2$/m);
+
+      // The member leaves: the consumers on both routers go with the producer.
+      const gone = listeners.map((l) => nextEvent(l.socket, 'media.consumerClosed'));
+      room.removePeer(speakerId);
+      await Promise.all(gone);
+      expect(room.routers()[1]!.piped).toBe(0);
+      expect(room.routers().map((r) => r.consumers)).toEqual([0, 0]);
+    } finally {
+      sender.close();
+      for (const x of counters) x.close();
+      for (const x of [chair, speaker, ...listeners]) x.socket.disconnect();
+    }
+  });
+});

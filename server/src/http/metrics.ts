@@ -40,6 +40,9 @@ export class Metrics {
     gauge('consultation_transports', 'WebRTC transports open', [['', transports]]);
     gauge('consultation_producers', 'Media producers open', [['', producers]]);
     gauge('consultation_consumers', 'Media consumers open', [['', consumers]]);
+    gauge('consultation_media_routers', 'mediasoup routers in use (a large consultation spans several workers by pipeToRouter)', [
+      ['', this.media.allRooms().reduce((n, room) => n + room.routers().length, 0)],
+    ]);
     const states = this.consultations.all();
     gauge('consultation_speeches_on_floor', 'Consultations with someone holding the floor', [['', states.filter((st) => st.floor.speech !== null).length]]);
     gauge('consultation_queue_entries', 'Requests waiting in the current speaking queues', [['', states.reduce((n, st) => n + (st.floor.queues[st.floor.agendaItemId]?.length ?? 0), 0)]]);
