@@ -9,15 +9,16 @@
  * - bare: mediasoup.createWorker with the same settings, a router with the same codecs, and the
  *   same transports, producers and consumers made directly.
  *
- * With two workers the producers stay on router A and every other receiver is on router B,
- * reached by router.pipeToRouter. MediaService has no piping, so for our arm the second room's
- * router is piped to directly and the pipe producers are handed to a peer of room B so that
- * MediaRoom.consume finds them (see the report: sfu/ should own this).
+ * With two workers the producers stay on router A and half the receivers are on router B,
+ * reached by router.pipeToRouter. In our arm the room does this itself: a router cap of two
+ * consumers sends the receivers past the first to whichever of its two routers is less loaded,
+ * and MediaRoom pipes the producers to router B on first use. The bare arm alternates receivers
+ * between the two routers and pipes once.
  */
 import { execFileSync } from 'node:child_process';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { MediaService, MEDIA_CODECS, type MediaConfig, type MediaRoom } from '../../sfu/src/index.js';
+import { MediaService, MEDIA_CODECS, type MediaConfig } from '../../sfu/src/index.js';
 import { AUDIO_LEVEL_EXT_ID, OPUS_PT, VP8_PT } from './rtp.js';
 import { LAYERS, type Endpoint, type RtpSender } from './sender.js';
 
@@ -36,6 +37,8 @@ export interface Arm {
   audioIn: Endpoint;
   /** Receiver `index`: a recv PlainTransport connected to `to`, an audio and a video consumer, resumed. */
   addReceiver(index: number, to: Endpoint, onConsumer: (c: ReceiverConsumer) => void): Promise<void>;
+  /** Receivers per router (ours only: where the room placed them). */
+  routerReceivers?: () => number[];
   close(): Promise<void>;
 }
 
@@ -110,6 +113,9 @@ function mediaConfig(options: ArmOptions): MediaConfig {
     initialOutgoingBitrate: 1_000_000,
     maxIncomingBitrate: 5_000_000,
     logLevel: 'warn',
+    // With two workers, the room's first router is full after one receiver (two consumers):
+    // the rest go to whichever of the two routers carries less, as in production past 500.
+    ...(options.workers === 2 ? { consumersPerRouter: 2 } : {}),
   };
 }
 
@@ -121,38 +127,21 @@ export async function createOurArm(options: ArmOptions, sender: RtpSender): Prom
   const workerPids = service.pool.pids();
   for (const pid of workerPids) pin(pid, options.workerCpus);
 
-  const roomA = await service.room('fanout-a');
-  const rooms: MediaRoom[] = [roomA];
-  if (options.workers === 2) {
-    const roomB = await service.room('fanout-b');
-    if (roomB.worker === roomA.worker) throw new Error('MediaService put both rooms on one worker');
-    rooms.push(roomB);
-  }
-  for (const room of rooms) room.setAudioPolicy(() => true);
+  const room = await service.room('fanout');
+  room.setAudioPolicy(() => true);
 
-  const studio = await roomA.createPlainTransport('studio', 'send');
-  const video = await roomA.produce('studio', { transportId: studio.id, kind: 'video', source: 'ingest-video', rtpParameters: videoRtpParameters(sender), paused: false });
-  const mic = await roomA.createPlainTransport('speaker', 'send');
-  const audio = await roomA.produce('speaker', { transportId: mic.id, kind: 'audio', source: 'mic', rtpParameters: audioRtpParameters(sender), paused: false });
+  const studio = await room.createPlainTransport('studio', 'send');
+  const video = await room.produce('studio', { transportId: studio.id, kind: 'video', source: 'ingest-video', rtpParameters: videoRtpParameters(sender), paused: false });
+  const mic = await room.createPlainTransport('speaker', 'send');
+  const audio = await room.produce('speaker', { transportId: mic.id, kind: 'audio', source: 'mic', rtpParameters: audioRtpParameters(sender), paused: false });
 
-  const roomB = rooms[1];
-  if (roomB) {
-    // No piping in sfu/: pipe on the routers and let room B's peers own the pipe producers.
-    for (const [producer, owner] of [[video, 'studio'], [audio, 'speaker']] as const) {
-      const { pipeProducer } = await roomA.router.pipeToRouter({ producerId: producer.id, router: roomB.router });
-      if (!pipeProducer) throw new Error('pipeToRouter gave no producer');
-      roomB.peer(owner).producers.set(pipeProducer.id, pipeProducer);
-    }
-  }
-
-  const caps = receiverCapabilities(roomA.router);
+  const caps = receiverCapabilities(room.router);
   return {
     name: 'ours',
     workerPids,
     videoIn: { ip: studio.tuple.localIp, port: studio.tuple.localPort },
     audioIn: { ip: mic.tuple.localIp, port: mic.tuple.localPort },
     async addReceiver(index, to, onConsumer) {
-      const room = rooms[index % rooms.length]!;
       const participantId = `receiver-${index}`;
       room.setCapabilities(participantId, caps);
       await room.createPlainTransport(participantId, 'recv', to);
@@ -164,6 +153,7 @@ export async function createOurArm(options: ArmOptions, sender: RtpSender): Prom
         await room.resumeConsumer(participantId, info.id);
       }
     },
+    routerReceivers: () => room.routers().map((r) => r.receivers),
     async close() {
       service.close();
       await waitForExit(workerPids);

@@ -31,6 +31,8 @@ interface RouterSlot {
   receivers: Map<string, number>;
   /** Producers piped here from the first router, by producer id. */
   pipes: Map<string, Promise<void>>;
+  /** Receivers placed here whose transport is still being created. */
+  pending: number;
 }
 
 /** Whose microphones the SFU forwards: decided by the floor, enforced here. */
@@ -118,7 +120,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     private readonly placer: WorkerPlacer | undefined,
   ) {
     super();
-    this.home = { router, worker, receivers: new Map(), pipes: new Map() };
+    this.home = { router, worker, receivers: new Map(), pipes: new Map(), pending: 0 };
     speakerObserver.on('dominantspeaker', ({ producer }: { producer: types.Producer }) => {
       const data = producer.appData as ProducerData;
       this.activeSpeakerId = data.participantId;
@@ -149,7 +151,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private load(slot: RouterSlot): number {
     let producers = 0;
     for (const peer of this.peers.values()) producers += peer.producers.size;
-    let load = 0;
+    let load = slot.pending * Math.max(producers, 1);
     for (const consumers of slot.receivers.values()) load += Math.max(consumers, producers, 1);
     return load;
   }
@@ -163,6 +165,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       await this.openRouter();
       best = byLoad();
     }
+    // Reserved at once, so a burst of receivers spreads out instead of all taking the same router.
+    best.slot.pending++;
     return best.slot;
   }
 
@@ -179,7 +183,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
           return undefined;
         }
         router.on('workerclose', () => this.close(WORKER_CLOSED));
-        const slot: RouterSlot = { router, worker, receivers: new Map(), pipes: new Map() };
+        const slot: RouterSlot = { router, worker, receivers: new Map(), pipes: new Map(), pending: 0 };
         this.extra.push(slot);
         return slot;
       } catch {
@@ -203,15 +207,6 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return mediaCall(() => piped);
   }
 
-  /** Registers a transport on its router so receivers are counted and consumers go through the right router. */
-  private place(slot: RouterSlot, transport: types.Transport, direction: 'send' | 'recv'): void {
-    this.slotOfTransport.set(transport.id, slot);
-    if (direction === 'recv') slot.receivers.set(transport.id, 0);
-    transport.observer.once('close', () => {
-      this.slotOfTransport.delete(transport.id);
-      slot.receivers.delete(transport.id);
-    });
-  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -259,24 +254,49 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return consumable;
   }
 
-  async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportInfo> {
+  /**
+   * Creates a transport on the participant's peer: sending ones on the room's router (where
+   * the producers live), receiving ones on the router the room places them on.
+   */
+  private async addTransport<T extends types.WebRtcTransport | types.PlainTransport>(
+    participantId: string,
+    direction: 'send' | 'recv',
+    create: (router: types.Router) => Promise<T>,
+  ): Promise<T> {
     const peer = this.peer(participantId);
     const slot = direction === 'recv' ? await this.placeReceiver() : this.home;
-    const transport = await slot.router.createWebRtcTransport({
-      listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp }],
-      enableUdp: true,
-      enableTcp: this.config.enableTcp,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: this.config.initialOutgoingBitrate,
-      appData: { participantId, direction },
-    });
+    let transport: T;
+    try {
+      transport = await create(slot.router);
+    } finally {
+      if (direction === 'recv') slot.pending--;
+    }
     if (peer.isClosed || this.closed) {
       transport.close();
       throw new AppError(ErrorCode.INVALID_STATE, 'participant left while the transport was being created');
     }
     peer.transports.set(transport.id, transport);
     transport.observer.on('close', () => peer.transports.delete(transport.id));
-    this.place(slot, transport, direction);
+    this.slotOfTransport.set(transport.id, slot);
+    if (direction === 'recv') slot.receivers.set(transport.id, 0);
+    transport.observer.once('close', () => {
+      this.slotOfTransport.delete(transport.id);
+      slot.receivers.delete(transport.id);
+    });
+    return transport;
+  }
+
+  async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportInfo> {
+    const transport = await this.addTransport(participantId, direction, (router) =>
+      router.createWebRtcTransport({
+        listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp }],
+        enableUdp: true,
+        enableTcp: this.config.enableTcp,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: this.config.initialOutgoingBitrate,
+        appData: { participantId, direction },
+      }),
+    );
     if (direction === 'send') {
       await transport.setMaxIncomingBitrate(this.config.maxIncomingBitrate).catch(() => undefined);
     }
@@ -298,21 +318,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     direction: 'send' | 'recv',
     remote?: { ip: string; port: number },
   ): Promise<types.PlainTransport> {
-    const peer = this.peer(participantId);
-    const slot = direction === 'recv' ? await this.placeReceiver() : this.home;
-    const transport = await slot.router.createPlainTransport({
-      listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
-      rtcpMux: true,
-      comedia: direction === 'send',
-      appData: { participantId, direction },
-    });
-    if (peer.isClosed || this.closed) {
-      transport.close();
-      throw new AppError(ErrorCode.INVALID_STATE, 'participant left while the transport was being created');
-    }
-    peer.transports.set(transport.id, transport);
-    transport.observer.on('close', () => peer.transports.delete(transport.id));
-    this.place(slot, transport, direction);
+    const transport = await this.addTransport(participantId, direction, (router) =>
+      router.createPlainTransport({
+        listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
+        rtcpMux: true,
+        comedia: direction === 'send',
+        appData: { participantId, direction },
+      }),
+    );
     if (remote) await mediaCall(() => transport.connect(remote));
     return transport;
   }
