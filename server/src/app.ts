@@ -21,6 +21,7 @@ import { registerTranscriptRoutes } from './features/transcript/routes.js';
 import type { Transcriber } from './features/transcript/asr/types.js';
 import { StudioService } from './features/studios/StudioService.js';
 import { registerStudioRoutes } from './features/studios/routes.js';
+import { registerWhipRoutes } from './features/studios/whipRoutes.js';
 import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
@@ -172,6 +173,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   await registerFloorRoutes(http, { config, floor, clock });
   await registerVotingRoutes(http, { config, consultations, voting });
   await registerStudioRoutes(http, { config });
+  await registerWhipRoutes(http, { studios });
   await registerTranscriptRoutes(http, { config, consultations, transcripts, verifyToken, clock });
   // Speeches whose time ran out while the server was down end now, at their deadline.
   floor.armAll();

@@ -2,15 +2,25 @@
 
 export type IngestStatus = 'waiting' | 'live' | 'signal-lost';
 
-/** An RTMP ingest point as the moderator sees it. */
+/** How a studio's feed reaches the server: RTMP (an ffmpeg relay) or WHIP (WebRTC, RFC 9725). */
+export type IngestProtocol = 'rtmp' | 'whip';
+
+/**
+ * An ingest point as the moderator sees it: one feed per studio, pushed over RTMP or WHIP
+ * (whichever the encoder speaks, one publisher at a time), with one key for both.
+ */
 export interface IngestView {
   ingestId: string;
   studioId: string;
-  /** The server URL to give the encoder (OBS: "Server"). */
+  /** The RTMP server URL to give the encoder (OBS: "Server"). */
   url: string;
-  /** The stream key (OBS: "Stream Key"). */
+  /** The stream key (OBS: "Stream Key"; for WHIP, the "Bearer Token"). */
   key: string;
+  /** The WHIP endpoint (OBS service "WHIP": "Server"); relative to the server unless PUBLIC_URL is set. */
+  whipUrl: string;
   status: IngestStatus;
+  /** Which protocol carries the feed now (null while none does). */
+  via: IngestProtocol | null;
   /** Off air, the feed is a preview only moderators see. */
   onAir: boolean;
 }

@@ -107,6 +107,9 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await mod.waitForSelector(`${card}[data-status="waiting"][data-on-air="false"]`);
     expect(await textOf(mod, testId(`ingest-url-${ingest.ingestId}`))).toBe(ingest.url);
     expect(ingest.url).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live$/);
+    // Beside it, WHIP: the endpoint on this server, and the same key as bearer token (masked too).
+    expect(await textOf(mod, testId(`ingest-whip-url-${ingest.ingestId}`))).toBe(`${h.url}/whip/${ingest.ingestId}`);
+    expect(await attrOf(mod, testId(`ingest-whip-token-${ingest.ingestId}`), 'data-masked')).toBe('true');
     // The key is masked until revealed.
     const key = testId(`ingest-key-${ingest.ingestId}`);
     expect(await attrOf(mod, key, 'data-masked')).toBe('true');

@@ -8,7 +8,8 @@ export function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares two secrets in constant time. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -262,7 +262,9 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
   const t = useT();
   const name = useStore((s) => selectName(s, ingest.studioId) ?? s.studios.studios.find((studio) => studio.id === ingest.studioId)?.name ?? ingest.studioId);
   const [busy, setBusy] = useState(false);
-  const { ingestId, onAir, status } = ingest;
+  const { ingestId, onAir, status, via } = ingest;
+  // Relative unless the server knows its public URL: resolved against the address this page came from, as the watch link is.
+  const whipUrl = new URL(ingest.whipUrl, window.location.origin).href;
   // Putting a feed on air is for a signal that has been seen in the preview; taking it off is always possible.
   const mayPutOnAir = status === 'live';
   const titleId = useId();
@@ -286,11 +288,21 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
         <span className={`ingest-status ingest-status--${status}`} data-testid={`ingest-status-${ingestId}`}>
           <span className="ingest-status__dot" aria-hidden="true" />
           {t(STATUS_KEY[status])}
+          {status === 'live' && via && <span className="ingest-status__via">{t(via === 'whip' ? 'studios.ingest.via.whip' : 'studios.ingest.via.rtmp')}</span>}
         </span>
         <span className={onAir ? 'air-badge air-badge--on' : 'air-badge'}>{t(onAir ? 'studios.ingest.onAir' : 'studios.ingest.offAir')}</span>
       </div>
-      <CopyField label={t('studios.ingest.url')} what={t('studios.ingest.url')} value={ingest.url} testId={`ingest-url-${ingestId}`} />
-      <CopyField label={t('studios.ingest.key')} what={t('studios.ingest.key')} value={ingest.key} testId={`ingest-key-${ingestId}`} secret />
+      <fieldset className="ingest__protocol" data-testid={`ingest-rtmp-${ingestId}`}>
+        <legend className="ingest__protocol-name">{t('studios.ingest.rtmp')}</legend>
+        <CopyField label={t('studios.ingest.url')} what={t('studios.ingest.url')} value={ingest.url} testId={`ingest-url-${ingestId}`} />
+        <CopyField label={t('studios.ingest.key')} what={t('studios.ingest.key')} value={ingest.key} testId={`ingest-key-${ingestId}`} secret />
+      </fieldset>
+      <fieldset className="ingest__protocol" data-testid={`ingest-whip-${ingestId}`}>
+        <legend className="ingest__protocol-name">{t('studios.ingest.whip')}</legend>
+        <CopyField label={t('studios.ingest.whipUrl')} what={t('studios.ingest.whipUrl')} value={whipUrl} testId={`ingest-whip-url-${ingestId}`} />
+        <CopyField label={t('studios.ingest.whipToken')} what={t('studios.ingest.whipToken')} value={ingest.key} testId={`ingest-whip-token-${ingestId}`} secret />
+        <p className="hint ingest__note">{t('studios.ingest.whipHint')}</p>
+      </fieldset>
       {onAir ? <p className="hint ingest__note">{t('studios.ingest.onAirNote')}</p> : <IngestPreview ingest={ingest} />}
       <button
         type="button"

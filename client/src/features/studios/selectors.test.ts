@@ -4,7 +4,7 @@ import type { AppState } from '../../store';
 import { selectAudioConsumerIds, selectVideoConsumerId, selectVideoSource } from '../media/slice';
 import { selectFeedShown } from './slice';
 
-const ingest = (onAir: boolean): IngestView => ({ ingestId: 'i1', studioId: 'studio', url: 'rtmp://x/live', key: 'k', status: 'live', onAir });
+const ingest = (onAir: boolean): IngestView => ({ ingestId: 'i1', studioId: 'studio', url: 'rtmp://x/live', key: 'k', whipUrl: '/whip/i1', status: 'live', via: 'rtmp', onAir });
 
 function state(role: 'moderator' | 'member', onAir: boolean | null): AppState {
   return {

@@ -5,9 +5,11 @@ import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { MediaRoom } from '@consult/sfu';
 import type { Logger } from 'pino';
+import { invalidState, type IngestProtocol, type IngestStatus } from '@consult/shared';
 import { RtmpSniffer } from './rtmpSniffer.js';
+import { WhipSession, type WhipEnd, type WhipTiming } from './WhipSession.js';
+import type { WhipOffer } from './whipSdp.js';
 
-import type { IngestStatus } from '@consult/shared';
 export type { IngestStatus };
 
 export interface IngestPointEvents {
@@ -63,12 +65,14 @@ async function freeTcpPort(): Promise<number> {
 }
 
 /**
- * An RTMP ingest point for a studio's broadcast gear (OBS, a hardware encoder). It listens
- * on its own port; each connection goes through a proxy that reads the stream key from the
- * `publish` command and cuts a wrong key before any media flows. The accepted session is
- * handed to an ffmpeg that passes the H.264 video through and turns AAC into Opus, as RTP
- * into plain transports on the studio's media peer. When the encoder drops, the feed shows
- * as signal lost, and the next connection brings it back.
+ * An ingest point for a studio's broadcast gear (OBS, a hardware encoder), over RTMP or WHIP
+ * with the same key, one publisher at a time. For RTMP it listens on its own port; each
+ * connection goes through a proxy that reads the stream key from the `publish` command and
+ * cuts a wrong key before any media flows. The accepted session is handed to an ffmpeg that
+ * passes the H.264 video through and turns AAC into Opus, as RTP into plain transports on the
+ * studio's media peer. A WHIP publisher (see `publishWhip`) gets a WebRTC transport on the same
+ * peer instead. Either way the producers carry the sources `ingest-video` and `ingest-audio`.
+ * When the encoder drops, the feed shows as signal lost, and the next publisher brings it back.
  *
  * Probing ffmpeg's listener: it connects once to see it is up, which ffmpeg takes as its
  * one client; so the listener is started with the probe excluded (see `session`).
@@ -76,6 +80,9 @@ async function freeTcpPort(): Promise<number> {
 export class IngestPoint extends EventEmitter<IngestPointEvents> {
   private server: net.Server | undefined;
   private session: { client: net.Socket; upstream: net.Socket | undefined; ffmpeg: ChildProcess; transports: types.PlainTransport[]; producers: types.Producer[] } | undefined;
+  private whip: WhipSession | undefined;
+  /** An RTMP connection is being set up (between its arrival and its session). */
+  private rtmpStarting = false;
   status: IngestStatus = 'waiting';
   port = 0;
   private closed = false;
@@ -87,8 +94,63 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     readonly key: string,
     private readonly room: () => Promise<MediaRoom>,
     private readonly log: Logger,
+    private readonly whipTiming: WhipTiming = { connectTimeoutMs: 15_000, signalTimeoutMs: 5000, checkEveryMs: 1000 },
   ) {
     super();
+  }
+
+  /** Which protocol carries the live feed (null while none does). */
+  get via(): IngestProtocol | null {
+    if (this.session && this.status === 'live') return 'rtmp';
+    if (this.whip?.isConnected) return 'whip';
+    return null;
+  }
+
+  /** The transports that carry the feed: they belong to the ingest, not to the studio's browser. */
+  transportIds(): string[] {
+    return [...(this.session?.transports.map((t) => t.id) ?? []), ...(this.whip?.transportId ? [this.whip.transportId] : [])];
+  }
+
+  /**
+   * A WHIP publisher offers its media (the key was checked by the caller). Refused with
+   * INVALID_STATE (409) while another publisher, RTMP or WHIP, is on this point.
+   */
+  async publishWhip(offer: WhipOffer): Promise<{ sessionId: string; answer: string }> {
+    if (this.closed) throw invalidState('this ingest point is closed');
+    if (this.busy()) {
+      this.emit('refused', 'a feed is already being received on this ingest point');
+      throw invalidState('a feed is already being received on this ingest point; stop it first (DELETE its session)');
+    }
+    const room = await this.room();
+    if (this.busy()) throw invalidState('a feed is already being received on this ingest point');
+    const whip = new WhipSession(room, this.studioId, this.whipTiming, this.log);
+    this.whip = whip;
+    whip.once('ended', (reason) => this.endWhip(whip, reason));
+    whip.once('connected', () => {
+      if (this.whip !== whip) return;
+      this.status = 'live';
+      this.emit('status', 'live');
+    });
+    const answer = await whip.open(offer);
+    return { sessionId: whip.id, answer };
+  }
+
+  /** The publisher's DELETE: false if no such session is running here. */
+  deleteWhip(sessionId: string): boolean {
+    if (!this.whip || this.whip.id !== sessionId) return false;
+    this.whip.delete();
+    return true;
+  }
+
+  private endWhip(whip: WhipSession, reason: WhipEnd): void {
+    if (this.whip !== whip) return;
+    this.whip = undefined;
+    // A publisher that stops on purpose leaves the point waiting; one that vanishes has lost its signal.
+    const wasLive = whip.isConnected;
+    const status: IngestStatus = reason === 'deleted' ? 'waiting' : wasLive ? 'signal-lost' : this.status;
+    const changed = this.status !== status || (wasLive && status === 'signal-lost');
+    this.status = status;
+    if (changed && !this.closed) this.emit('status', status);
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -102,21 +164,29 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     return this.port;
   }
 
+  private busy(): boolean {
+    return Boolean(this.session || this.whip || this.rtmpStarting);
+  }
+
   producers(): types.Producer[] {
-    return this.session?.producers ?? [];
+    if (this.session) return this.session.producers;
+    return this.whip?.isConnected ? this.whip.producers : [];
   }
 
   private onConnection(client: net.Socket): void {
-    if (this.session || this.closed) {
+    if (this.busy() || this.closed) {
       client.destroy();
       this.emit('refused', 'a feed is already being received on this ingest point');
       return;
     }
     client.setNoDelay(true);
-    void this.startSession(client).catch((err: unknown) => {
-      this.log.warn({ err, ingest: this.id }, 'ingest session failed');
-      this.endSession('signal-lost');
-    });
+    this.rtmpStarting = true;
+    void this.startSession(client)
+      .catch((err: unknown) => {
+        this.log.warn({ err, ingest: this.id }, 'ingest session failed');
+        this.endSession('signal-lost');
+      })
+      .finally(() => (this.rtmpStarting = false));
   }
 
   private async startSession(client: net.Socket): Promise<void> {
@@ -147,6 +217,12 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const session = { client, upstream: undefined as net.Socket | undefined, ffmpeg, transports: [video, audio], producers: [] as types.Producer[] };
     this.session = session;
+    // Closed from outside (the media room went away): the feed is gone.
+    for (const transport of session.transports) {
+      transport.observer.once('close', () => {
+        if (this.session === session) this.endSession(this.status === 'live' ? 'signal-lost' : this.status);
+      });
+    }
     ffmpeg.on('exit', (code) => {
       if (this.session !== session) return;
       if (code !== 0 && this.status !== 'live') this.log.info({ ingest: this.id, code, stderr }, 'ingest ffmpeg ended');
@@ -236,6 +312,7 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     if (this.closed) return;
     this.closed = true;
     this.endSession(this.status);
+    this.whip?.close();
     this.server?.close();
   }
 }

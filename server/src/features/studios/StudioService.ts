@@ -1,13 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { alwaysOnAir, invalidState, notFound, type IngestView, type Participant, type RecordingInfo, type StreamView } from '@consult/shared';
+import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type Participant, type RecordingInfo, type StreamView } from '@consult/shared';
 import type { MediaService } from '@consult/sfu';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config.js';
 import type { ConsultationService } from '../../domain/ConsultationService.js';
 import { decideAttendees, decideCreateIngest, decideOnAir, type IngestRecord } from '../../domain/studios.js';
+import { sameSecret } from '../../http/auth.js';
 import { IngestPoint } from './IngestPoint.js';
+import { parseWhipOffer } from './whipSdp.js';
 import { LiveStream, type Composition } from './LiveStream.js';
 
 export interface StudioServiceEvents {
@@ -18,9 +20,9 @@ export interface StudioServiceEvents {
 }
 
 /**
- * Studios: RTMP ingest points and their cue-before-air state, and the attendee lists
- * studio operators type in. Ingest points are in the log, so they listen again on the
- * same port after a restart.
+ * Studios: ingest points (RTMP, or WHIP on the HTTP port) and their cue-before-air state,
+ * and the attendee lists studio operators type in. Ingest points are in the log, so they
+ * listen again on the same port after a restart.
  */
 export class StudioService extends EventEmitter<StudioServiceEvents> {
   private readonly points = new Map<string, IngestPoint>();
@@ -58,9 +60,51 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
       studioId: record.studioId,
       url: `rtmp://${this.publicHost()}:${point.port}/live`,
       key: record.key,
+      whipUrl: `${this.config.publicUrl ?? ''}/whip/${record.ingestId}`,
       status: point.status,
+      via: point.via,
       onAir: record.onAir,
     };
+  }
+
+  /**
+   * WHIP (RFC 9725): a publisher's SDP offer for an ingest point, with the point's stream key
+   * as its bearer token. Resolves to the session's path and the SDP answer.
+   */
+  async whipPublish(ingestId: string, token: string | undefined, sdp: string): Promise<{ location: string; answer: string }> {
+    const point = this.whipPoint(ingestId, token);
+    const room = await this.media.room(point.consultationId);
+    const offer = parseWhipOffer(sdp, room.rtpCapabilities);
+    const { sessionId, answer } = await point.publishWhip(offer);
+    return { location: `/whip/${encodeURIComponent(ingestId)}/session/${encodeURIComponent(sessionId)}`, answer };
+  }
+
+  /** WHIP: the publisher ends its session (HTTP DELETE on the session URL). */
+  whipDelete(ingestId: string, sessionId: string, token: string | undefined): void {
+    const point = this.whipPoint(ingestId, token);
+    if (!point.deleteWhip(sessionId)) throw notFound(`WHIP session ${sessionId}`);
+  }
+
+  private whipPoint(ingestId: string, token: string | undefined): IngestPoint {
+    const point = this.points.get(ingestId);
+    if (!point) throw notFound(`ingest point ${ingestId}`);
+    if (!token || !sameSecret(token, point.key)) {
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'missing or wrong bearer token: use the stream key of this ingest point (Authorization: Bearer <key>)');
+    }
+    return point;
+  }
+
+  /** A studio's ingest point as the moderator sees it, if it has one. */
+  ingestOf(consultationId: string, studioId: string): IngestView | null {
+    const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === studioId);
+    const point = record && this.points.get(record.ingestId);
+    return record && point ? this.view(point, record) : null;
+  }
+
+  /** The transports that carry a studio's ingest feed (not its browser's): they outlive the studio page. */
+  ingestTransportIds(consultationId: string, studioId: string): Set<string> {
+    const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === studioId);
+    return new Set(record ? (this.points.get(record.ingestId)?.transportIds() ?? []) : []);
   }
 
   private record(consultationId: string, ingestId: string): IngestRecord {
