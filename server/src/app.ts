@@ -82,7 +82,16 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   const transcriber = options.transcriber ?? (await loadTranscriber(config.dataDir, log.child({ module: 'asr' })));
   const studios = new StudioService(consultations, media, config, newId, log.child({ module: 'studios' }));
   await studios.load();
-  const transcripts = new TranscriptService({ consultations, media, transcriber, dataDir: config.dataDir, clock, newId, log: log.child({ module: 'transcript' }) });
+  const transcripts = new TranscriptService({
+    consultations,
+    media,
+    transcriber,
+    dataDir: config.dataDir,
+    clock,
+    newId,
+    log: log.child({ module: 'transcript' }),
+    speechSource: (consultationId, participantId) => (studios.feedReplacesMic(consultationId, participantId) ? 'ingest-audio' : 'mic'),
+  });
 
   const http = Fastify({
     loggerInstance: log.child({ module: 'http' }),
@@ -172,7 +181,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
   await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
   await registerFloorRoutes(http, { config, floor, clock });
   await registerVotingRoutes(http, { config, consultations, voting });
-  await registerStudioRoutes(http, { config });
+  await registerStudioRoutes(http, { config, studios });
   await registerWhipRoutes(http, { studios });
   await registerTranscriptRoutes(http, { config, consultations, transcripts, verifyToken, clock });
   // Speeches whose time ran out while the server was down end now, at their deadline.

@@ -48,6 +48,8 @@ export interface SiteParticipantStatus {
   quality: ConnectionQuality | null;
   /** Studios: the names the operator typed in. */
   attendees: string[];
+  /** Studios with an ingest point: their broadcast feed, which may be live with nobody at the studio page. */
+  feed: { status: IngestStatus; onAir: boolean; via: IngestProtocol | null } | null;
 }
 
 export interface SiteOverview {
@@ -74,6 +76,12 @@ export interface StreamView {
   videoOf: string | null;
   rtmpPush: boolean;
   recording: string | null;
+}
+
+/** What anyone may know of a consultation whose public stream is live (`GET /live/:id/info`). */
+export interface LiveInfo {
+  title: string;
+  live: true;
 }
 
 export interface RecordingInfo {

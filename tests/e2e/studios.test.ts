@@ -155,6 +155,8 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await studio.click(testId('cam-toggle'));
     await studio.waitForSelector(`${testId('self-preview')}[data-has-video="true"]`, { timeout: 10_000 });
     await studio.waitForSelector(testId('studio-feed-on-air'), { timeout: 10_000 });
+    // The feed carries the venue's sound: the operator is told the PC's microphone is not forwarded meanwhile.
+    expect(await textOf(studio, testId('studio-mic-replaced'))).toContain('本机麦克风不再转发');
     await sleep(1000);
     expect(await attrOf(member, tile, 'data-video-source')).toBe('ingest-video');
   });
@@ -286,6 +288,10 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await watch.waitForFunction(`document.querySelector('${testId('watch-video')}').readyState >= 2`, { timeout: 30_000 });
     const t0 = (await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).currentTime)) as number;
     await until(async () => ((await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).currentTime)) as number) > t0 + 1.5, 'the watch page to play on', 20_000);
+    // The consultation's title, without a token (GET /live/:id/info).
+    await watch.waitForSelector(testId('watch-title'), { timeout: 10_000 });
+    expect(await textOf(watch, testId('watch-title'))).toBe(c.title);
+    expect(await watch.title()).toContain(c.title);
     const quality = (await watch.evaluate(`document.querySelector('${testId('watch-video')}').getVideoPlaybackQuality().totalVideoFrames`)) as number;
     expect(quality).toBeGreaterThan(10);
     expect(await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).videoWidth)).toBe(1280);
@@ -313,4 +319,25 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     expect(await textOf(watch, testId('watch-offline'))).toContain('直播已暂停或结束');
     await screenshot(watch, 'studios-watch-ended-375px');
   }, 60_000);
+
+  it('a studio that only sends its feed (its page closed): members still see it as the studio, the overview says the feed is live', async () => {
+    const studioId = person('工作室').id;
+    encoder?.process.kill('SIGKILL');
+    encoder = pushTestPattern(`${ingest.url}/${ingest.key}`, 90);
+    await mod.waitForSelector(`${testId(`site-participant-${studioId}`)}[data-feed="live"]`, { timeout: 20_000 });
+    await studio.close();
+    // Past the reconnect grace the studio has left; its feed has not.
+    await member.waitForSelector(`${testId(`participant-${studioId}`)}[data-feed-only="true"]`, { timeout: 15_000 });
+    const tile = testId(`tile-${studioId}`);
+    await member.waitForSelector(`${tile}[data-feed-only="true"][data-video-source="ingest-video"][data-has-video="true"]`, { timeout: 15_000 });
+    await until(async () => (await framesIn(member, tile)) > 5, 'the feed-only tile to play', 10_000);
+    expect(await textOf(member, tile)).toContain('仅演播信号');
+    const row = testId(`site-participant-${studioId}`);
+    await mod.waitForSelector(`${row}[data-status="absent"][data-feed="live"]`, { timeout: 10_000 });
+    const text = await textOf(mod, testId(`site-feed-${studioId}`));
+    expect(text).toContain('信号正常');
+    expect(text).toContain('经 RTMP');
+    expect(text).toContain('经演播信号参会');
+    await screenshot(member, 'studios-feed-only-tile-desktop');
+  });
 });

@@ -2,9 +2,40 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestView, ProducerInfo } from '@consult/shared';
+import type { IngestView, ProducerInfo, ServerToClientEvents } from '@consult/shared';
 import { ADMIN_TOKEN, createConsultation, joinAs, nextEvent, ok, request, sleep, startServer, tokenFor, type ClientSocket, type CreatedConsultation, type Harness } from '../helpers/harness.js';
 import { pushTestPattern } from '../helpers/encoder.js';
+
+/** The next `event` whose payload matches. */
+function nextMatching<E extends 'media.producerAdded' | 'media.producerClosed' | 'media.producerUpdated' | 'media.consumerClosed'>(
+  socket: ClientSocket,
+  event: E,
+  match: (p: Parameters<ServerToClientEvents[E]>[0]) => boolean,
+  timeoutMs = 15_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const on = (p: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!match(p)) return;
+      clearTimeout(timer);
+      (socket.off as (e: string, l: unknown) => void)(event, on);
+      resolve(p);
+    };
+    const timer = setTimeout(() => {
+      (socket.off as (e: string, l: unknown) => void)(event, on);
+      reject(new Error(`no matching ${event}`));
+    }, timeoutMs);
+    (socket.on as (e: string, l: unknown) => void)(event, on);
+  });
+}
+
+/** Opus RTP parameters a browser would send for its microphone. */
+const opus = (ssrc: number) => ({
+  mid: '0',
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 }, rtcpFeedback: [] }],
+  headerExtensions: [],
+  encodings: [{ ssrc }],
+  rtcp: { cname: 'venue-pc', reducedSize: true },
+});
 
 function nextIngest(socket: ClientSocket, match: (i: IngestView) => boolean, timeoutMs = 15_000): Promise<IngestView> {
   return new Promise((resolve, reject) => {
@@ -79,7 +110,13 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
 
     // The public stream follows the spotlight: the studio takes the floor.
     await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: studioId });
+    // The title is public only while the stream is live.
+    expect((await fetch(`${h.url}/live/${c.id}/info`)).status).toBe(404);
     const started = await ok(chair.socket, 'stream.start', { record: true });
+    const info = await fetch(`${h.url}/live/${c.id}/info`);
+    expect(info.status).toBe(200);
+    expect(await info.json()).toEqual({ title: '测试协商会', live: true });
+    expect((await fetch(`${h.url}/live/no-such-consultation/info`)).status).toBe(404);
     expect(started.stream).toMatchObject({ live: true, hlsUrl: `/live/${c.id}/index.m3u8` });
     const playlistFile = path.join(h.config.dataDir, 'live', c.id, 'index.m3u8');
     const t0 = Date.now();
@@ -97,6 +134,7 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     expect(probe.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac' });
     const stopped = await ok(chair.socket, 'stream.stop', {});
     expect(stopped.stream.live).toBe(false);
+    expect((await fetch(`${h.url}/live/${c.id}/info`)).status).toBe(404);
     expect(stopped.recordings.length).toBeGreaterThan(0);
     const listed = (await (await fetch(`${h.url}/api/consultations/${c.id}/recordings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { recordings: { bytes: number }[] };
     expect(listed.recordings[0]!.bytes).toBeGreaterThan(1000);
@@ -127,5 +165,113 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     expect(await request(studio.socket, 'sites.overview', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     chair.socket.disconnect();
     studio.socket.disconnect();
+  });
+  it('a venue is heard once: while its feed is on air, the studio’s browser microphone goes to nobody else, and still follows the floor', async () => {
+    const chair = await joinAs(h.url, tokenFor(c, '主持人'));
+    const member = await joinAs(h.url, tokenFor(c, '委员甲'));
+    const studio = await joinAs(h.url, tokenFor(c, '工作室'));
+    const studioId = studio.snapshot.self.id;
+    const speech = chair.snapshot.floor.speech;
+    if (speech) await ok(chair.socket, 'floor.end', { speechId: speech.id });
+    const ingest = h.app.studios.list(c.id)[0]!;
+    expect(ingest.onAir).toBe(true);
+    const room = h.app.media.existingRoom(c.id)!;
+
+    // The venue's PC publishes its microphone; off air, everyone may receive it.
+    await ok(studio.socket, 'media.setCapabilities', { rtpCapabilities: studio.snapshot.routerRtpCapabilities });
+    const send = await ok(studio.socket, 'media.createTransport', { direction: 'send' });
+    const micAdded = nextMatching(member.socket, 'media.producerAdded', (p) => p.participantId === studioId && p.source === 'mic');
+    const { producerId: micId } = await ok(studio.socket, 'media.produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: opus(4242) });
+    await micAdded;
+    await ok(member.socket, 'media.setCapabilities', { rtpCapabilities: member.snapshot.routerRtpCapabilities });
+    await ok(member.socket, 'media.createTransport', { direction: 'recv' });
+    const micConsumer = await ok(member.socket, 'media.consume', { producerId: micId });
+
+    // The feed comes back on air with sound: the microphone is withdrawn from the member.
+    const withdrawn = nextMatching(member.socket, 'media.producerClosed', (p) => p.producerId === micId);
+    const consumerGone = nextMatching(member.socket, 'media.consumerClosed', (p) => p.consumerId === micConsumer.id);
+    const encoder = pushTestPattern(`${ingest.url}/${ingest.key}`, 60);
+    try {
+      await withdrawn;
+      await consumerGone;
+      expect(h.app.studios.list(c.id)[0]).toMatchObject({ status: 'live', onAir: true, via: 'rtmp' });
+      expect(await request(member.socket, 'media.consume', { producerId: micId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      const late = await joinAs(h.url, tokenFor(c, '委员乙'));
+      expect(late.snapshot.producers.filter((p) => p.participantId === studioId).map((p) => p.source).sort()).toEqual(['ingest-audio', 'ingest-video']);
+      late.socket.disconnect();
+
+      // The floor still decides: the studio gets it, its microphone opens on the SFU (the studio's page is told), nobody else hears of it.
+      const micUpdatesToMember: ProducerInfo[] = [];
+      member.socket.on('media.producerUpdated', (p) => p.producerId === micId && micUpdatesToMember.push(p));
+      const studioTold = nextMatching(studio.socket, 'media.producerUpdated', (p) => p.producerId === micId && !p.paused);
+      const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: studioId });
+      await studioTold;
+      const micProducer = room.peers.get(studioId)!.producers.get(micId)!;
+      const feedAudio = [...room.peers.get(studioId)!.producers.values()].find((p) => (p.appData as { source: string }).source === 'ingest-audio')!;
+      expect(micProducer.paused).toBe(false);
+      expect(feedAudio.paused).toBe(false);
+      // The public stream mixes the feed's sound, not the PC's microphone.
+      const mixed = h.app.studios.composition(c.id).audio.map((a) => a.producerId);
+      expect(mixed).toContain(feedAudio.id);
+      expect(mixed).not.toContain(micId);
+      await ok(chair.socket, 'floor.end', { speechId });
+      await sleep(300);
+      expect(micProducer.paused).toBe(true);
+      expect(feedAudio.paused).toBe(true);
+      expect(micUpdatesToMember).toEqual([]);
+
+      // Off air: the microphone is everyone's again.
+      const back = nextMatching(member.socket, 'media.producerAdded', (p) => p.producerId === micId);
+      await ok(chair.socket, 'ingest.setOnAir', { ingestId: ingest.ingestId, onAir: false });
+      expect(await back).toMatchObject({ participantId: studioId, source: 'mic', paused: true });
+      expect(await request(member.socket, 'media.consume', { producerId: micId })).toMatchObject({ ok: true });
+      await ok(chair.socket, 'ingest.setOnAir', { ingestId: ingest.ingestId, onAir: true });
+    } finally {
+      encoder.process.kill('SIGKILL');
+      for (const x of [chair, member, studio]) x.socket.disconnect();
+    }
+  });
+
+  it('a studio that only sends its feed: it survives the studio page closing, and the overview says the feed is live', async () => {
+    const chair = await joinAs(h.url, tokenFor(c, '主持人'));
+    const member = await joinAs(h.url, tokenFor(c, '委员甲'));
+    const studioId = c.participants.find((p) => p.role === 'studio')!.id;
+    const ingest = h.app.studios.list(c.id)[0]!;
+    const room = h.app.media.existingRoom(c.id)!;
+    const live = nextIngest(chair.socket, (i) => i.status === 'live');
+    const encoder = pushTestPattern(`${ingest.url}/${ingest.key}`, 60);
+    try {
+      await live;
+      const feed = () => [...(room.peers.get(studioId)?.producers.values() ?? [])].filter((p) => (p.appData as { source: string }).source.startsWith('ingest') && !p.closed);
+      expect(feed()).toHaveLength(2);
+      const ids = feed().map((p) => p.id);
+
+      // The studio's page opens, reloads and closes: its browser media comes and goes, the feed stays.
+      const memberLost: string[] = [];
+      member.socket.on('media.producerClosed', (p) => memberLost.push(p.producerId));
+      const page = await joinAs(h.url, tokenFor(c, '工作室'));
+      const reload = await joinAs(h.url, tokenFor(c, '工作室'));
+      expect(feed().map((p) => p.id)).toEqual(ids);
+      reload.socket.disconnect();
+      page.socket.disconnect();
+      await sleep(2200); // past the reconnect grace: the studio has left
+      expect(feed().map((p) => p.id)).toEqual(ids);
+      expect(memberLost.filter((id) => ids.includes(id))).toEqual([]);
+      expect(h.app.studios.list(c.id)[0]).toMatchObject({ status: 'live' });
+
+      // The moderator's overview: not at the page, but the feed is live and on air, measured by the SFU.
+      await sleep(1000);
+      const overview = await ok(chair.socket, 'sites.overview', {});
+      const row = overview.sites.find((s) => s.siteId === 'lake')!.participants.find((p) => p.participantId === studioId)!;
+      expect(row).toMatchObject({ status: 'absent', feed: { status: 'live', onAir: true, via: 'rtmp' } });
+      expect(row.quality).not.toBeNull();
+      expect(row.camera).toMatch(/on|frozen/);
+      const memberRow = overview.sites.find((s) => s.siteId === 'city')!.participants.find((p) => p.name === '委员甲')!;
+      expect(memberRow.feed).toBeNull();
+    } finally {
+      encoder.process.kill('SIGKILL');
+      chair.socket.disconnect();
+      member.socket.disconnect();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { can, publishes } from '@consult/shared';
+import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { AudioSinks, unlockAudio } from '../features/media/AudioSinks';
@@ -15,6 +16,7 @@ import { Icon } from '../features/ui/Icon';
 import { SidePanel, type SideTab } from '../features/ui/SidePanel';
 import { VotingStage } from '../features/voting/VotingStage';
 import { LiveBadge } from '../features/studios/LiveBadge';
+import { selectFeedOnly } from '../features/studios/slice';
 import { CaptionStrip, CaptionsToggle } from '../features/transcript/CaptionStrip';
 import { ClerkMain } from './ClerkPage';
 
@@ -24,6 +26,7 @@ export function RoomPage() {
   const title = useStore((s) => s.consultation?.title);
   const self = useStore((s) => s.self);
   const participants = useStore((s) => s.participants);
+  const feedOnly = useStore(useShallow(selectFeedOnly));
   const featuredId = useStore(selectFeaturedId);
   const audioBlocked = useStore((s) => s.audioBlocked);
   const queueLength = useStore((s) => s.floor?.queue.length ?? 0);
@@ -33,8 +36,8 @@ export function RoomPage() {
   const listToggleRef = useRef<HTMLButtonElement>(null);
 
   const grid = useMemo(
-    () => stageParticipants(participants, self?.id).filter((p) => p.id !== featuredId),
-    [participants, self?.id, featuredId],
+    () => stageParticipants(participants, self?.id, feedOnly).filter((p) => p.id !== featuredId),
+    [participants, self?.id, feedOnly, featuredId],
   );
   // The close handler reads the tab through a ref, so it stays one function (the drawer's key listener depends on it).
   const tabRef = useRef(tab);

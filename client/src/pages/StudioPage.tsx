@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { AudioSinks, unlockAudio } from '../features/media/AudioSinks';
@@ -14,6 +15,7 @@ import { Header } from '../features/ui/Header';
 import { Icon } from '../features/ui/Icon';
 import { AttendeesEditor } from '../features/studios/AttendeesEditor';
 import { LiveBadge } from '../features/studios/LiveBadge';
+import { selectFeedOnly } from '../features/studios/slice';
 import { StudioFloor } from '../features/studios/StudioFloor';
 import '../features/studios/studios.css';
 
@@ -28,10 +30,11 @@ export function StudioPage() {
   const title = useStore((s) => s.consultation?.title);
   const self = useStore((s) => s.self);
   const participants = useStore((s) => s.participants);
+  const feedOnly = useStore(useShallow(selectFeedOnly));
   const featuredId = useStore(selectFeaturedId);
   const audioBlocked = useStore((s) => s.audioBlocked);
 
-  const others = useMemo(() => stageParticipants(participants, self?.id).filter((p) => p.id !== featuredId), [participants, self?.id, featuredId]);
+  const others = useMemo(() => stageParticipants(participants, self?.id, feedOnly).filter((p) => p.id !== featuredId), [participants, self?.id, feedOnly, featuredId]);
 
   return (
     <div className="room studio-page" data-testid="studio-page">
@@ -94,24 +97,33 @@ function VenuePreview() {
   const camOn = useStore((s) => s.local.camOn);
   const name = useStore((s) => s.self?.name ?? '');
   const feedOnAir = useStore((s) => s.studios.ownFeed.length > 0);
+  // The server withholds this computer's microphone while the feed carries the venue's sound.
+  const feedHasSound = useStore((s) => s.studios.ownFeedAudioId !== null);
   const { ref, playing } = useTrackPlayback(camTrackId);
   const showVideo = playing && camOn;
   return (
-    <figure className="venue-preview" data-testid="self-preview" data-has-video={showVideo ? 'true' : 'false'}>
-      <video ref={ref} className={showVideo ? 'venue-preview__video' : 'venue-preview__video is-hidden'} autoPlay playsInline muted />
-      {!showVideo && (
-        <div className="tile__avatar" aria-hidden="true">
-          {initials(name)}
-        </div>
-      )}
-      <figcaption className="venue-preview__label">
-        {t('studios.page.selfPreview')}
-        {feedOnAir && (
-          <span className="air-badge air-badge--on" data-testid="studio-feed-on-air">
-            {t('studios.page.feedOnAir')}
-          </span>
+    <>
+      <figure className="venue-preview" data-testid="self-preview" data-has-video={showVideo ? 'true' : 'false'}>
+        <video ref={ref} className={showVideo ? 'venue-preview__video' : 'venue-preview__video is-hidden'} autoPlay playsInline muted />
+        {!showVideo && (
+          <div className="tile__avatar" aria-hidden="true">
+            {initials(name)}
+          </div>
         )}
-      </figcaption>
-    </figure>
+        <figcaption className="venue-preview__label">
+          {t('studios.page.selfPreview')}
+          {feedOnAir && (
+            <span className="air-badge air-badge--on" data-testid="studio-feed-on-air">
+              {t('studios.page.feedOnAir')}
+            </span>
+          )}
+        </figcaption>
+      </figure>
+      {feedHasSound && (
+        <p className="hint venue-preview__note" data-testid="studio-mic-replaced">
+          {t('studios.page.micReplaced')}
+        </p>
+      )}
+    </>
   );
 }

@@ -32,12 +32,29 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const [phase, setPhase] = useState<Phase>('checking');
   const [muted, setMuted] = useState(false);
+  const [title, setTitle] = useState<string | null>(null);
   const playlist = `/live/${encodeURIComponent(consultationId)}/index.m3u8`;
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = `${t('studios.watch.title')} · ${t('app.name')}`;
-  }, [lang, t]);
+    document.title = `${title ? `${title} · ` : ''}${t('studios.watch.title')} · ${t('app.name')}`;
+  }, [lang, t, title]);
+
+  // The consultation's title, public while its stream is live (404 otherwise: then there is nothing to name).
+  useEffect(() => {
+    if (phase !== 'checking' && phase !== 'live') return;
+    let cancelled = false;
+    fetch(`/live/${encodeURIComponent(consultationId)}/info`, { cache: 'no-store' })
+      .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
+      .then((info) => {
+        const named = info !== null && typeof info === 'object' && typeof (info as { title?: unknown }).title === 'string' ? (info as { title: string }).title : null;
+        if (!cancelled && named) setTitle(named);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [phase, consultationId]);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -144,9 +161,12 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
       if (!hls) interrupt();
     };
     const onVolume = () => setMuted(video.muted);
+    // A stopped broadcast ends its playlist (#EXT-X-ENDLIST): the player plays to the end and stops, which is no stall.
+    const onEnded = () => interrupt();
     video.addEventListener('timeupdate', onTime);
     video.addEventListener('error', onError);
     video.addEventListener('volumechange', onVolume);
+    video.addEventListener('ended', onEnded);
     void look();
 
     return () => {
@@ -156,6 +176,7 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
       video.removeEventListener('timeupdate', onTime);
       video.removeEventListener('error', onError);
       video.removeEventListener('volumechange', onVolume);
+      video.removeEventListener('ended', onEnded);
       hls?.destroy();
     };
   }, [playlist]);
@@ -173,6 +194,11 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     <div className="page watch-page" data-testid="watch-page" data-phase={phase}>
       <Header title={t('studios.watch.title')} />
       <main className="watch">
+        {title && (
+          <h2 className="watch__title" data-testid="watch-title">
+            {title}
+          </h2>
+        )}
         <div className="watch__player">
           <video
             ref={videoRef}

@@ -93,6 +93,8 @@ export class Signaling {
   private readonly contexts = new Map<string, SocketContext>();
   private readonly wiredRooms = new WeakSet<MediaRoom>();
   private readonly presenceBatches = new Map<string, PresenceChange[]>();
+  /** Studios whose browser microphone is withheld because their on-air feed carries their sound (consultation id, then studio id). */
+  private readonly micReplaced = new Set<string>();
 
   constructor(private readonly io: IoServer, private readonly deps: SignalingDeps) {
     deps.media.on('roomLost', (consultationId) => {
@@ -151,7 +153,82 @@ export class Signaling {
       }
       for (const info of infos) others.emit('media.producerClosed', { producerId: info.producerId, participantId: info.participantId });
     }
+    this.syncMicReplacement(consultationId, ingest.studioId);
     void this.deps.studios.recompose(consultationId);
+    void this.deps.transcripts.sync(consultationId);
+  }
+
+  /**
+   * A venue is heard once: while its feed is on air with sound, the studio's browser microphone
+   * is withdrawn from everyone else (their consumers closed, the producer announced as gone);
+   * when the feed goes off air or loses its signal, the microphone is announced again. The
+   * producer itself stays under the floor policy all along: this only decides who receives it.
+   */
+  private syncMicReplacement(consultationId: string, studioId: string): void {
+    const key = `${consultationId}\n${studioId}`;
+    const replaced = this.deps.studios.feedReplacesMic(consultationId, studioId);
+    if (replaced === this.micReplaced.has(key)) return;
+    if (replaced) this.micReplaced.add(key);
+    else this.micReplaced.delete(key);
+    const room = this.deps.media.existingRoom(consultationId);
+    const mic = [...(room?.peers.get(studioId)?.producers.values() ?? [])].find((p) => (p.appData as { source?: string }).source === 'mic' && !p.closed);
+    if (!room || !mic) return;
+    const studioSocket = this.presence.socketOf(consultationId, studioId);
+    const others = studioSocket ? this.io.to(consultationId).except(studioSocket) : this.io.to(consultationId);
+    if (replaced) {
+      for (const peer of room.peers.values()) {
+        if (peer.participantId === studioId) continue;
+        for (const consumer of [...peer.consumers.values()]) if (consumer.producerId === mic.id) consumer.close();
+      }
+      others.emit('media.producerClosed', { producerId: mic.id, participantId: studioId });
+    } else {
+      others.emit('media.producerAdded', this.producerInfo(mic, studioId, 'mic'));
+    }
+  }
+
+  /**
+   * Whether a producer is kept from a participant: a studio feed still in preview (from all
+   * but moderators), or a studio's microphone while its feed carries its sound (from all but the studio).
+   */
+  private hiddenFrom(consultationId: string, viewer: Pick<Participant, 'id' | 'role'>, data: { participantId?: string; source?: string }): boolean {
+    if (data.source?.startsWith('ingest')) return !can(viewer.role, 'consultation.moderate') && this.deps.studios.inPreview(consultationId, data);
+    if (data.participantId && data.participantId !== viewer.id) return this.micWithheld(consultationId, data.participantId, data.source);
+    return false;
+  }
+
+  /** A studio's microphone while its on-air feed carries its sound: nobody else receives it. */
+  private micWithheld(consultationId: string, participantId: string, source: string | undefined): boolean {
+    return source === 'mic' && this.deps.studios.feedReplacesMic(consultationId, participantId);
+  }
+
+  /** A producer's new paused state, to those who may see it (see `hiddenFrom`). */
+  private emitProducerUpdated(consultationId: string, producer: types.Producer): void {
+    const data = producer.appData as { participantId: string; source: ProducerInfo['source'] };
+    const info = this.producerInfo(producer, data.participantId, data.source);
+    if (data.source.startsWith('ingest') && this.deps.studios.inPreview(consultationId, data)) {
+      const moderators = this.moderatorSockets(consultationId);
+      if (moderators.length > 0) this.io.to(moderators).emit('media.producerUpdated', info);
+    } else if (this.micWithheld(consultationId, data.participantId, data.source)) {
+      const own = this.presence.socketOf(consultationId, data.participantId);
+      if (own) this.io.to(own).emit('media.producerUpdated', info);
+    } else {
+      this.io.to(consultationId).emit('media.producerUpdated', info);
+    }
+  }
+
+  /**
+   * Ends a participant's browser media (their WebRTC transports, and with them their producers
+   * and consumers). A studio's ingest feed is not the browser's: its transports stay.
+   */
+  private dropBrowserMedia(consultationId: string, participantId: string): void {
+    const room = this.deps.media.existingRoom(consultationId);
+    if (!room) return;
+    const keep = this.deps.studios.ingestTransportIds(consultationId, participantId);
+    if (keep.size === 0) {
+      room.removePeer(participantId);
+      return;
+    }
+    for (const transport of [...(room.peers.get(participantId)?.transports.values() ?? [])]) if (!keep.has(transport.id)) transport.close();
   }
 
   /**
@@ -165,10 +242,7 @@ export class Signaling {
       room
         .enforceAudioPolicy(granted)
         .then((changed) => {
-          for (const producer of changed) {
-            const data = producer.appData as { participantId: string; source: ProducerInfo['source'] };
-            this.io.to(consultationId).emit('media.producerUpdated', this.producerInfo(producer, data.participantId, data.source));
-          }
+          for (const producer of changed) this.emitProducerUpdated(consultationId, producer);
         })
         .catch((err: unknown) => this.deps.log.error({ err, consultationId }, 'could not apply the floor to the microphones'));
     }
@@ -294,7 +368,7 @@ export class Signaling {
         old?.emit('session.replaced');
         old?.disconnect(true);
       }
-      room.removePeer(participant.id);
+      this.dropBrowserMedia(consultationId, participant.id);
       const newContext: SocketContext = { consultationId, participant };
       this.contexts.set(socket.id, newContext);
       await socket.join(consultationId);
@@ -318,7 +392,7 @@ export class Signaling {
         participants: this.presence.list(consultationId),
         producers: room
           .producers()
-          .filter(({ participantId, source }) => can(participant.role, 'consultation.moderate') || !this.deps.studios.inPreview(consultationId, { participantId, source }))
+          .filter(({ participantId, source }) => !this.hiddenFrom(consultationId, participant, { participantId, source }))
           .map(({ producer, participantId, source }) => this.producerInfo(producer, participantId, source)),
         activeSpeakerId: room.currentSpeaker,
         serverTime: this.deps.clock(),
@@ -380,7 +454,9 @@ export class Signaling {
         rtpParameters: request.rtpParameters as unknown as types.RtpParameters,
         paused: request.paused,
       });
-      socket.to(consultationId).emit('media.producerAdded', this.producerInfo(producer, participant.id, request.source));
+      if (!this.micWithheld(consultationId, participant.id, request.source)) {
+        socket.to(consultationId).emit('media.producerAdded', this.producerInfo(producer, participant.id, request.source));
+      }
       // The floor holder's microphone came (back): the transcript taps it.
       if (request.source === 'mic' && this.deps.consultations.get(consultationId)?.floor.speech?.participantId === participant.id) {
         void this.deps.transcripts.sync(consultationId);
@@ -401,8 +477,8 @@ export class Signaling {
       const room = await this.room(ctx!.consultationId);
       const owner = room.findProducerOwner(producerId);
       const data = owner?.producers.get(producerId)?.appData as { participantId?: string; source?: string } | undefined;
-      if (data && !can(ctx!.participant.role, 'consultation.moderate') && this.deps.studios.inPreview(ctx!.consultationId, data)) {
-        throw new AppError(ErrorCode.FORBIDDEN, 'this studio feed is not on air yet');
+      if (data && this.hiddenFrom(ctx!.consultationId, ctx!.participant, data)) {
+        throw new AppError(ErrorCode.FORBIDDEN, data.source === 'mic' ? 'this studio is heard through its broadcast feed while it is on air' : 'this studio feed is not on air yet');
       }
       return room.consume(ctx!.participant.id, producerId);
     },
@@ -502,7 +578,9 @@ export class Signaling {
 
     'sites.overview': async (_socket, ctx) => {
       const { consultationId } = ctx!;
-      return siteOverview(this.deps.consultations.get(consultationId)!, this.presence.list(consultationId), this.deps.media.existingRoom(consultationId), this.deps.clock());
+      return siteOverview(this.deps.consultations.get(consultationId)!, this.presence.list(consultationId), this.deps.media.existingRoom(consultationId), this.deps.clock(), (studioId) =>
+        this.deps.studios.ingestOf(consultationId, studioId),
+      );
     },
     'studio.setAttendees': async (_socket, ctx, { names }) => ({ names: await this.deps.studios.setAttendees(ctx!.consultationId, ctx!.participant, names) }),
     'ingest.create': async (_socket, ctx, { studioId }) => ({ ingest: await this.deps.studios.createIngest(ctx!.consultationId, studioId) }),
@@ -536,7 +614,9 @@ export class Signaling {
     const room = await this.room(ctx.consultationId);
     const producer = await room.setClientPaused(ctx.participant.id, producerId, paused);
     const source = (producer.appData as { source: ProducerInfo['source'] }).source;
-    socket.to(ctx.consultationId).emit('media.producerUpdated', this.producerInfo(producer, ctx.participant.id, source));
+    if (!this.micWithheld(ctx.consultationId, ctx.participant.id, source)) {
+      socket.to(ctx.consultationId).emit('media.producerUpdated', this.producerInfo(producer, ctx.participant.id, source));
+    }
     return {};
   }
 
@@ -545,7 +625,7 @@ export class Signaling {
     if (!ctx) return;
     this.contexts.delete(socket.id);
     const { consultationId, participant } = ctx;
-    this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
+    this.dropBrowserMedia(consultationId, participant.id);
     const entry = this.presence.suspend(consultationId, participant.id, socket.id, this.deps.reconnectGraceMs, () => {
       this.announce(consultationId, { kind: 'left', participantId: participant.id });
       this.recordLeave(consultationId, participant.id, 'timeout');
@@ -556,7 +636,7 @@ export class Signaling {
   private async leave(socketId: string, ctx: SocketContext, reason: LeaveReason): Promise<void> {
     const { consultationId, participant } = ctx;
     this.contexts.delete(socketId);
-    this.deps.media.existingRoom(consultationId)?.removePeer(participant.id);
+    this.dropBrowserMedia(consultationId, participant.id);
     if (this.presence.socketOf(consultationId, participant.id) === socketId) {
       this.presence.remove(consultationId, participant.id);
       this.announce(consultationId, { kind: 'left', participantId: participant.id });

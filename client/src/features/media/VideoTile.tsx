@@ -6,12 +6,15 @@ import { Icon } from '../ui/Icon';
 import { reportTileHeight } from './engine';
 import { selectProducer, selectVideoSource } from './slice';
 import { AttendeesInline } from '../studios/AttendeesInline';
+import { selectFeedOnlyParticipant } from '../studios/slice';
 import { initials, useTrackPlayback } from './useTrackPlayback';
 
 /** A remote participant's video (or initials), name, site, muted and reconnecting marks. */
 export function VideoTile({ participantId, featured = false }: { participantId: string; featured?: boolean }) {
   const t = useT();
-  const participant = useStore((s) => s.participants[participantId]);
+  // A studio can take part through its broadcast feed alone, with nobody at its studio page.
+  const participant = useStore((s) => s.participants[participantId] ?? selectFeedOnlyParticipant(s, participantId));
+  const feedOnly = useStore((s) => !(participantId in s.participants));
   const siteName = useStore((s) => s.consultation?.sites.find((site) => site.id === participant?.siteId)?.name);
   // A studio's on-air RTMP feed is its picture (and sound) in place of the camera.
   const videoSource = useStore((s) => selectVideoSource(s, participantId));
@@ -45,7 +48,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : '', holdsFloor ? 'tile--floor' : ''].filter(Boolean).join(' ');
 
   return (
-    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-video-source={videoSource} data-floor={holdsFloor ? 'true' : 'false'}>
+    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-video-source={videoSource} data-floor={holdsFloor ? 'true' : 'false'} data-feed-only={feedOnly ? 'true' : 'false'}>
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
       {!hasVideo && (
         <div className="tile__avatar" aria-hidden="true">
@@ -68,6 +71,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
         {siteName && <span className="tile__site">{siteName}</span>}
         <AttendeesInline participantId={participantId} className="tile__site" />
         {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}
+        {feedOnly && <span className="badge">{t('studios.feedOnly')}</span>}
         {participant.status === 'reconnecting' && <span className="badge badge--warn">{t('room.statusReconnecting')}</span>}
       </figcaption>
     </figure>

@@ -180,10 +180,10 @@ export function closeConsumer(consumerId: string): void {
   store().removeConsumer(consumerId);
 }
 
-/** Closes every consumer of a participant who left. */
+/** Closes the consumers of a participant who left, but not of a studio's broadcast feed (which outlives its page). */
 export function closeParticipantConsumers(participantId: string): void {
   for (const consumer of [...consumers.values()]) {
-    if (consumer.appData.participantId === participantId) closeConsumer(consumer.id);
+    if (consumer.appData.participantId === participantId && !String(consumer.appData.source).startsWith('ingest')) closeConsumer(consumer.id);
   }
 }
 

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import { publishes, type MediaSource, type PresentParticipant, type ProducerInfo } from '@consult/shared';
 import type { AppState } from '../../store';
 import { orderParticipants } from '../participants/slice';
-import { selectFeedShown } from '../studios/slice';
+import { selectFeedOnly, selectFeedShown } from '../studios/slice';
 
 /** Why the local camera/microphone could not be opened. */
 export type LocalMediaError = 'denied' | 'notFound' | 'insecure' | 'failed';
@@ -133,9 +133,12 @@ export function selectAudioConsumerIds(state: AppState): string[] {
   ]);
 }
 
-/** Other participants who can appear on the stage (those whose role publishes), in display order. */
-export function stageParticipants(participants: AppState['participants'], selfId: string | undefined): PresentParticipant[] {
-  return orderParticipants(Object.values(participants)).filter((p) => p.id !== selfId && publishes(p.role));
+/**
+ * Other participants who can appear on the stage (those whose role publishes), in display order,
+ * with the studios that take part through their broadcast feed alone (see selectFeedOnly).
+ */
+export function stageParticipants(participants: AppState['participants'], selfId: string | undefined, feedOnly: readonly PresentParticipant[] = []): PresentParticipant[] {
+  return orderParticipants([...Object.values(participants), ...feedOnly.filter((p) => !(p.id in participants))]).filter((p) => p.id !== selfId && publishes(p.role));
 }
 
 /**
@@ -145,10 +148,12 @@ export function stageParticipants(participants: AppState['participants'], selfId
  */
 export function selectFeaturedId(state: AppState): string | null {
   const selfId = state.self?.id;
+  const feedOnly = selectFeedOnly(state);
+  const here = (id: string) => id in state.participants || feedOnly.some((p) => p.id === id);
   const holder = state.floor?.speech?.participantId;
-  if (holder && holder !== selfId && holder in state.participants) return holder;
+  if (holder && holder !== selfId && here(holder)) return holder;
   const speaker = state.lastRemoteSpeakerId;
-  if (speaker && speaker !== selfId && speaker in state.participants) return speaker;
-  const others = stageParticipants(state.participants, selfId);
+  if (speaker && speaker !== selfId && here(speaker)) return speaker;
+  const others = stageParticipants(state.participants, selfId, feedOnly);
   return (others.find((p) => selectVideoConsumerId(state, p.id)) ?? others[0])?.id ?? null;
 }

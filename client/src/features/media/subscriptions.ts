@@ -49,8 +49,9 @@ export function subscribeMedia(socket: ConsultSocket): () => void {
     'presence.changed': ({ changes }) => {
       for (const change of changes) {
         if (change.kind !== 'left') continue;
+        // A studio's broadcast feed outlives its page: the server says when it ends.
         for (const producer of Object.values(store().remoteProducers)) {
-          if (producer.participantId === change.participantId) store().removeRemoteProducer(producer.producerId);
+          if (producer.participantId === change.participantId && !producer.source.startsWith('ingest')) store().removeRemoteProducer(producer.producerId);
         }
         closeParticipantConsumers(change.participantId);
       }

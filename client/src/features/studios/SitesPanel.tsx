@@ -472,7 +472,9 @@ function formatRate(t: (key: MessageKey, params?: Record<string, string | number
 function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
   const t = useT();
   const q = p.quality;
-  const connected = p.status !== 'absent';
+  // A studio's feed may be live with nobody at its studio page: the SFU still measures it.
+  const feedOnly = p.status === 'absent' && p.feed?.status === 'live';
+  const connected = p.status !== 'absent' || feedOnly;
   const role = (ROLES as readonly string[]).includes(p.role) ? (p.role as Role) : null;
   // Microphone and camera only for those who send media (not the clerk or observers).
   const sends = role !== null && publishes(role);
@@ -482,6 +484,7 @@ function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
       data-testid={`site-participant-${p.participantId}`}
       data-status={p.status}
       data-grade={q?.grade ?? 'none'}
+      data-feed={p.feed?.status ?? 'none'}
     >
       <div className="site-person__head">
         <span className={`presence presence--${p.status}`}>
@@ -491,6 +494,18 @@ function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
         <span className="site-person__name">{p.name}</span>
         {role && <span className={`role-tag role-tag--${role}`}>{t(roleKey(role))}</span>}
       </div>
+      {p.feed && (
+        <div className="site-person__feed" data-testid={`site-feed-${p.participantId}`}>
+          <span className={`ingest-status ingest-status--${p.feed.status}`}>
+            <span className="ingest-status__dot" aria-hidden="true" />
+            {p.feed.via
+              ? t('studios.sites.feedVia', { status: t(STATUS_KEY[p.feed.status]), via: t(p.feed.via === 'whip' ? 'studios.ingest.via.whip' : 'studios.ingest.via.rtmp') })
+              : t('studios.sites.feed', { status: t(STATUS_KEY[p.feed.status]) })}
+          </span>
+          {p.feed.onAir && <span className="air-badge air-badge--on">{t('studios.sites.feedOnAir')}</span>}
+          {feedOnly && <span className="hint">{t('studios.sites.feedOnlyLive')}</span>}
+        </div>
+      )}
       {connected && (
         <div className="site-person__details">
           {q ? (

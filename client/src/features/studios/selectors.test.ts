@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestView } from '@consult/shared';
 import type { AppState } from '../../store';
-import { selectAudioConsumerIds, selectVideoConsumerId, selectVideoSource } from '../media/slice';
-import { selectFeedShown } from './slice';
+import { selectAudioConsumerIds, selectFeaturedId, selectVideoConsumerId, selectVideoSource, stageParticipants } from '../media/slice';
+import { selectFeedOnly, selectFeedOnlyParticipant, selectFeedShown } from './slice';
 
 const ingest = (onAir: boolean): IngestView => ({ ingestId: 'i1', studioId: 'studio', url: 'rtmp://x/live', key: 'k', whipUrl: '/whip/i1', status: 'live', via: 'rtmp', onAir });
 
@@ -39,5 +39,37 @@ describe('a studio feed in place of its camera', () => {
   it('leaves other participants’ cameras alone', () => {
     expect(selectVideoConsumerId(state('member', null), 'member')).toBe('m-cam');
     expect(selectVideoConsumerId(state('member', null), 'nobody')).toBeNull();
+  });
+});
+
+describe('a studio present only through its feed', () => {
+  const feedState = (present: boolean, role: 'moderator' | 'member' = 'member', onAir = true): AppState =>
+    ({
+      self: { id: 'me', name: 'me', role, siteId: 's' },
+      participants: {
+        me: { id: 'me', name: 'me', role, siteId: 's', status: 'online', joinedAt: 1 },
+        ...(present ? { studio: { id: 'studio', name: '工作室', role: 'studio', siteId: 'lake', status: 'online', joinedAt: 2 } } : {}),
+      },
+      remoteProducers: { f1: { producerId: 'f1', participantId: 'studio', kind: 'video', source: 'ingest-video', paused: false } },
+      consumerIds: { studio: { 'ingest-video': 'c-feed' } },
+      floor: { speech: { participantId: 'studio' }, queue: [] },
+      lastRemoteSpeakerId: null,
+      studios: { studios: [{ id: 'studio', name: '工作室', siteId: 'lake' }], ingests: { i1: ingest(onAir) } },
+    }) as unknown as AppState;
+
+  it('is on stage and in the main view as the studio, with one stable entry', () => {
+    const s = feedState(false);
+    const entry = selectFeedOnlyParticipant(s, 'studio');
+    expect(entry).toMatchObject({ id: 'studio', name: '工作室', role: 'studio', siteId: 'lake' });
+    expect(selectFeedOnlyParticipant(s, 'studio')).toBe(entry);
+    expect(selectFeedOnly(s)).toEqual([entry]);
+    expect(stageParticipants(s.participants, 'me', selectFeedOnly(s)).map((p) => p.id)).toEqual(['studio']);
+    expect(selectFeaturedId(s)).toBe('studio');
+  });
+
+  it('is not when its page is open, nor for a moderator while the feed is only a preview', () => {
+    expect(selectFeedOnly(feedState(true))).toEqual([]);
+    expect(selectFeedOnly(feedState(false, 'moderator', false))).toEqual([]);
+    expect(selectFeedOnly(feedState(false, 'moderator', true))).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { can, type IngestView, type JoinReply, type Participant, type SiteOverview, type StreamView } from '@consult/shared';
+import { can, type IngestView, type JoinReply, type Participant, type PresentParticipant, type SiteOverview, type StreamView } from '@consult/shared';
 import type { AppState } from '../../store';
 
 export interface StudiosState {
@@ -15,8 +15,10 @@ export interface StudiosState {
   overviewFailed: boolean;
   /** The public stream, for everyone. */
   stream: StreamView | null;
-  /** Studios: the producers of their own RTMP feed announced to them, i.e. while it is on air. */
+  /** Studios: the producers of their own RTMP/WHIP feed announced to them, i.e. while it is on air. */
   ownFeed: string[];
+  /** Studios: their on-air feed's audio producer (while there is one, the server does not forward their browser microphone). */
+  ownFeedAudioId: string | null;
 }
 
 export interface StudiosSlice {
@@ -29,11 +31,11 @@ export interface StudiosSlice {
   setOverview: (overview: SiteOverview | null, failed?: boolean) => void;
   setStream: (stream: StreamView | null) => void;
   /** A producer of our own feed announced (on air) or withdrawn. */
-  noteOwnFeed: (producerId: string, present: boolean) => void;
+  noteOwnFeed: (producerId: string, present: boolean, kind?: 'audio' | 'video') => void;
   resetStudios: () => void;
 }
 
-const EMPTY: StudiosState = { studios: [], ingests: {}, attendees: {}, overview: null, overviewFailed: false, stream: null, ownFeed: [] };
+const EMPTY: StudiosState = { studios: [], ingests: {}, attendees: {}, overview: null, overviewFailed: false, stream: null, ownFeed: [], ownFeedAudioId: null };
 
 export const createStudiosSlice: StateCreator<AppState, [], [], StudiosSlice> = (set) => ({
   studios: EMPTY,
@@ -44,6 +46,7 @@ export const createStudiosSlice: StateCreator<AppState, [], [], StudiosSlice> = 
         studios: (reply.roster ?? []).filter((p) => p.role === 'studio').map(({ id, name, siteId }) => ({ id, name, siteId })),
         attendees: { ...(reply.studioAttendees ?? {}) },
         ownFeed: reply.producers.filter((p) => p.participantId === reply.self.id && p.source.startsWith('ingest')).map((p) => p.producerId),
+        ownFeedAudioId: reply.producers.find((p) => p.participantId === reply.self.id && p.source === 'ingest-audio')?.producerId ?? null,
       },
     })),
   setIngests: (list) => set((s) => ({ studios: { ...s.studios, ingests: Object.fromEntries(list.map((i) => [i.ingestId, i])) } })),
@@ -51,12 +54,14 @@ export const createStudiosSlice: StateCreator<AppState, [], [], StudiosSlice> = 
   setStudioAttendees: (participantId, names) => set((s) => ({ studios: { ...s.studios, attendees: { ...s.studios.attendees, [participantId]: names } } })),
   setOverview: (overview, failed = false) => set((s) => ({ studios: { ...s.studios, overview: overview ?? s.studios.overview, overviewFailed: failed } })),
   setStream: (stream) => set((s) => ({ studios: { ...s.studios, stream } })),
-  noteOwnFeed: (producerId, present) =>
+  noteOwnFeed: (producerId, present, kind) =>
     set((s) => {
       const has = s.studios.ownFeed.includes(producerId);
       if (has === present) return s;
       const ownFeed = present ? [...s.studios.ownFeed, producerId] : s.studios.ownFeed.filter((id) => id !== producerId);
-      return { studios: { ...s.studios, ownFeed } };
+      const audioId = s.studios.ownFeedAudioId;
+      const ownFeedAudioId = present && kind === 'audio' ? producerId : !present && producerId === audioId ? null : audioId;
+      return { studios: { ...s.studios, ownFeed, ownFeedAudioId } };
     }),
   resetStudios: () => set({ studios: EMPTY }),
 });
@@ -91,4 +96,40 @@ export function selectFeedShown(state: AppState, participantId: string): boolean
 /** The public stream is running. */
 export function selectStreamLive(state: AppState): boolean {
   return state.studios.stream?.live === true;
+}
+
+/** One stable object per feed-only studio, so selectors hand React the same value until it changes. */
+const feedOnlyCache = new Map<string, PresentParticipant>();
+
+function feedOnlyEntry(studio: StudiosState['studios'][number]): PresentParticipant {
+  const cached = feedOnlyCache.get(studio.id);
+  if (cached && cached.name === studio.name && cached.siteId === studio.siteId) return cached;
+  // Never joined from a browser: it stands first among the studios, "online" through its feed.
+  const entry: PresentParticipant = { id: studio.id, name: studio.name, role: 'studio', siteId: studio.siteId, status: 'online', joinedAt: 0 };
+  feedOnlyCache.set(studio.id, entry);
+  return entry;
+}
+
+/** Whether a studio sends a broadcast feed that this page shows (announced to us, and for a moderator on air). */
+function feedShownHere(state: AppState, studioId: string): boolean {
+  if (!selectFeedShown(state, studioId)) return false;
+  return Object.values(state.remoteProducers).some((p) => p.participantId === studioId && p.source.startsWith('ingest'));
+}
+
+/**
+ * A studio nobody opened in a browser whose broadcast feed (RTMP or WHIP) is shown here:
+ * it takes part through the feed, so it gets a tile and a line in the list like someone present.
+ */
+export function selectFeedOnlyParticipant(state: AppState, participantId: string): PresentParticipant | undefined {
+  if (participantId in state.participants || participantId === state.self?.id) return undefined;
+  const studio = state.studios.studios.find((s) => s.id === participantId);
+  return studio && feedShownHere(state, studio.id) ? feedOnlyEntry(studio) : undefined;
+}
+
+/** Every such feed-only studio (stable entries: use with useShallow). */
+export function selectFeedOnly(state: AppState): PresentParticipant[] {
+  return state.studios.studios.flatMap((studio) => {
+    const entry = selectFeedOnlyParticipant(state, studio.id);
+    return entry ? [entry] : [];
+  });
 }

@@ -25,8 +25,8 @@ export function subscribeStudios(socket: ConsultSocket): () => void {
     },
     'studio.attendees': ({ participantId, names }) => store().setStudioAttendees(participantId, names),
     'stream.changed': ({ stream }) => store().setStream(stream),
-    'media.producerAdded': ({ producerId, participantId, source }) => {
-      if (isOwnFeed(participantId, source)) store().noteOwnFeed(producerId, true);
+    'media.producerAdded': ({ producerId, participantId, source, kind }) => {
+      if (isOwnFeed(participantId, source)) store().noteOwnFeed(producerId, true, kind);
     },
     'media.producerClosed': ({ producerId }) => store().noteOwnFeed(producerId, false),
   });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type Participant, type RecordingInfo, type StreamView } from '@consult/shared';
+import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type LiveInfo, type Participant, type RecordingInfo, type StreamView } from '@consult/shared';
 import type { MediaService } from '@consult/sfu';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
@@ -107,6 +107,23 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     return new Set(record ? (this.points.get(record.ingestId)?.transportIds() ?? []) : []);
   }
 
+  /**
+   * Whether a studio's feed carries its sound now: on air with an audio producer. Then the
+   * venue's browser microphone is not forwarded (the venue would be heard twice).
+   */
+  feedReplacesMic(consultationId: string, participantId: string): boolean {
+    const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === participantId);
+    if (!record?.onAir) return false;
+    return this.points.get(record.ingestId)?.producers().some((p) => p.kind === 'audio' && !p.closed) ?? false;
+  }
+
+  /** For the public /watch page: the title of a consultation whose stream is live. */
+  liveInfo(consultationId: string): LiveInfo {
+    const state = this.consultations.get(consultationId);
+    if (!state || !this.streams.get(consultationId)?.view().live) throw notFound('live stream');
+    return { title: state.consultation.title, live: true };
+  }
+
   private record(consultationId: string, ingestId: string): IngestRecord {
     const record = this.consultations.get(consultationId)?.studios.ingests[ingestId];
     if (!record) throw notFound(`ingest point ${ingestId}`);
@@ -200,7 +217,9 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     const role = (id: string) => state.consultation.participants.find((p) => p.id === id)?.role;
     const producersOf = (id: string) => [...(room.peers.get(id)?.producers.values() ?? [])].filter((p) => !p.closed);
     const sourceOf = (p: { appData: unknown }) => (p.appData as { source?: string }).source;
-    const visible = (id: string, p: { appData: unknown }) => !this.inPreview(consultationId, { participantId: id, source: sourceOf(p) });
+    // A feed in preview is not public; a studio's microphone is not mixed in while its feed carries its sound.
+    const visible = (id: string, p: { appData: unknown }) =>
+      !this.inPreview(consultationId, { participantId: id, source: sourceOf(p) }) && !(sourceOf(p) === 'mic' && this.feedReplacesMic(consultationId, id));
     // A studio on air is seen through its venue feed rather than its desk camera.
     const videoOf = (id: string) => {
       const videos = producersOf(id).filter((p) => p.kind === 'video' && !p.paused && visible(id, p));

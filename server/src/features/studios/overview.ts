@@ -1,4 +1,4 @@
-import { quorumRequired, type ConnectionQuality, type PresentParticipant, type SiteOverview, type SiteParticipantStatus } from '@consult/shared';
+import { quorumRequired, type ConnectionQuality, type IngestView, type PresentParticipant, type SiteOverview, type SiteParticipantStatus } from '@consult/shared';
 import type { MediaRoom } from '@consult/sfu';
 import type { types } from 'mediasoup';
 import type { ConsultationState } from '../../domain/consultation.js';
@@ -26,9 +26,16 @@ async function stats(of: types.Producer | types.Consumer): Promise<StreamStats[]
 /**
  * The moderator's overview by site: who is connected, each one's connection quality from
  * the SFU's own statistics (what it receives from them, what it sends them, loss, RTT),
- * whether their microphone and camera work, and attendance and quorum from presence.
+ * whether their microphone and camera work, and attendance and quorum from presence. A studio
+ * with an ingest point also shows its feed, which may be live with nobody at the studio page.
  */
-export async function siteOverview(state: ConsultationState, present: PresentParticipant[], room: MediaRoom | undefined, now: number): Promise<SiteOverview> {
+export async function siteOverview(
+  state: ConsultationState,
+  present: PresentParticipant[],
+  room: MediaRoom | undefined,
+  now: number,
+  ingestOf: (studioId: string) => IngestView | null = () => null,
+): Promise<SiteOverview> {
   const presence = new Map(present.map((p) => [p.id, p]));
   const statuses = new Map<string, SiteParticipantStatus>();
   for (const p of state.consultation.participants) {
@@ -42,9 +49,12 @@ export async function siteOverview(state: ConsultationState, present: PresentPar
       camera: 'none',
       quality: null,
       attendees: state.studios.attendees[p.id] ?? [],
+      feed: null,
     };
+    const ingest = p.role === 'studio' ? ingestOf(p.id) : null;
+    if (ingest) status.feed = { status: ingest.status, onAir: ingest.onAir, via: ingest.via };
     const peer = room?.peers.get(p.id);
-    if (here && peer) {
+    if ((here || ingest?.status === 'live') && peer) {
       let sendBitrate = 0;
       let recvBitrate = 0;
       let loss = 0;

@@ -1,20 +1,38 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ErrorReply, notFound } from '@consult/shared';
+import { ErrorReply, notFound, type LiveInfo } from '@consult/shared';
 import { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
 import { adminOnly } from '../../http/auth.js';
 import { jsonSchema } from '../../http/schemas.js';
 import { listRecordings } from './LiveStream.js';
+import type { StudioService } from './StudioService.js';
 
 const LiveParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^(index\.m3u8|seg_\d{5}\.ts)$/) });
 const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const LiveInfoReply = z.object({ title: z.string(), live: z.literal(true) });
 const RecordingParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^[A-Za-z0-9_.-]{1,80}\.mkv$/) });
 
-/** The public HLS stream, and the recordings for the platform. */
-export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig }): Promise<void> {
+/** The public HLS stream and its title, and the recordings for the platform. */
+export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig; studios: StudioService }): Promise<void> {
   const dataDir = deps.config.dataDir;
+  // Public, no token: only while the stream is live, and only its title (what the viewer sees on screen anyway).
+  app.get<{ Params: z.infer<typeof IdParams> }>(
+    '/live/:id/info',
+    {
+      schema: {
+        summary: 'The title of a consultation whose public stream is live (404 otherwise)',
+        tags: ['stream'],
+        params: jsonSchema(IdParams),
+        response: { 200: jsonSchema(LiveInfoReply, 'output'), 404: jsonSchema(ErrorReply) },
+      },
+    },
+    async (request, reply): Promise<LiveInfo> => {
+      void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache');
+      return deps.studios.liveInfo(request.params.id);
+    },
+  );
   app.get<{ Params: z.infer<typeof LiveParams> }>(
     '/live/:id/:file',
     { schema: { summary: 'The public live stream (HLS playlist and segments)', tags: ['stream'], params: jsonSchema(LiveParams), response: { 404: jsonSchema(ErrorReply) } } },

@@ -58,6 +58,8 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
       clock: () => number;
       newId: () => string;
       log: Logger;
+      /** Which of the speaker's sources carries their voice: a studio's feed replaces its microphone while on air. */
+      speechSource?: (consultationId: string, participantId: string) => 'mic' | 'ingest-audio';
     },
   ) {
     super();
@@ -103,7 +105,8 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
     let producer: { id: string } | undefined;
     if (speech && room && !room.isClosed) {
       const peer = room.peers.get(speech.participantId);
-      producer = [...(peer?.producers.values() ?? [])].find((p) => (p.appData as { source?: string }).source === 'mic' && !p.closed);
+      const source = this.deps.speechSource?.(consultationId, speech.participantId) ?? 'mic';
+      producer = [...(peer?.producers.values() ?? [])].find((p) => (p.appData as { source?: string }).source === source && !p.closed);
     }
     const current = this.taps.get(consultationId);
     if (current && speech && producer && current.speechId === speech.id && current.producerId === producer.id) return;
