@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The benchmarks are not run here (they need a quiet machine) but must keep compiling.
+echo "[test] type-checking bench/"
+npx tsc -p bench/tsconfig.json
 
 redis_pid=""
 cleanup() { [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true; }

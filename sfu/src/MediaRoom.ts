@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { AppError, ErrorCode, notFound, type ConsumerInfo, type MediaSource, type TransportInfo } from '@consult/shared';
-import { DEFAULT_CONSUMERS_PER_ROUTER, MEDIA_CODECS, type MediaConfig } from './config.js';
+import { DEFAULT_CONSUMERS_PER_ROUTER, KEY_FRAME_REQUEST_DELAY_MS, MEDIA_CODECS, type MediaConfig } from './config.js';
 
 /** The close reason of a room whose worker went away. */
 export const WORKER_CLOSED = 'worker closed';
@@ -360,6 +360,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         kind: request.kind,
         rtpParameters: request.rtpParameters,
         paused: request.paused || offAir,
+        ...(request.kind === 'video' ? { keyFrameRequestDelay: KEY_FRAME_REQUEST_DELAY_MS } : {}),
         appData: { participantId, source: request.source, clientPaused: request.paused } satisfies ProducerData,
       }),
     );

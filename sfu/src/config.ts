@@ -24,6 +24,14 @@ export interface MediaConfig {
 
 export const DEFAULT_CONSUMERS_PER_ROUTER = 500;
 
+/**
+ * Key-frame requests for one video producer inside this window are sent as one when it ends.
+ * libwebrtc encoders ignore a second request within 300 ms of the last, and mediasoup 3.8.4
+ * repeats an unanswered request only after 1 s: without the window, members who join a few
+ * hundred ms apart wait over a second for their first picture (docs/BENCHMARKS.md, bench:join).
+ */
+export const KEY_FRAME_REQUEST_DELAY_MS = 400;
+
 /** Codecs every consultation router offers. VP8 first: it simulcasts fully on 3.8.4 (ENVIRONMENT.md). */
 export const MEDIA_CODECS: types.RtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },

@@ -55,6 +55,7 @@ import type { ConsultationState, LeaveReason } from '../domain/consultation.js';
 import type { StoredEvent } from '../store/EventStore.js';
 import type { JoinClaims } from '../domain/tokens.js';
 import { Presence, toPresent } from './Presence.js';
+import { TurnPacer } from './TurnPacer.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -91,6 +92,8 @@ const RATE_LIMIT_PER_SECOND = 60;
 export class Signaling {
   readonly presence = new Presence();
   private readonly contexts = new Map<string, SocketContext>();
+  /** Join replies are large: a burst of them is sent one per turn of the event loop. */
+  private readonly joinPacer = new TurnPacer();
   private readonly wiredRooms = new WeakSet<MediaRoom>();
   private readonly presenceBatches = new Map<string, PresenceChange[]>();
   /** Studios whose browser microphone is withheld because their on-air feed carries their sound (consultation id, then studio id). */
@@ -371,10 +374,17 @@ export class Signaling {
       this.dropBrowserMedia(consultationId, participant.id);
       const newContext: SocketContext = { consultationId, participant };
       this.contexts.set(socket.id, newContext);
-      await socket.join(consultationId);
       if (!previous) {
         await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.joined', data: { participantId: participant.id } }]);
       }
+      // One join reply per turn of the loop (a burst's writes finish together), and the room's
+      // broadcasts reach this socket only from here on: the reply below is built in this same turn,
+      // so it holds everything said before and nothing arrives twice.
+      await this.joinPacer.turn();
+      if (this.contexts.get(socket.id) !== newContext || !socket.connected) {
+        throw invalidState('the connection closed while joining');
+      }
+      await socket.join(consultationId);
       const entry = this.presence.get(consultationId, participant.id);
       if (entry && entry.socketId === socket.id) {
         this.announce(consultationId, { kind: 'upsert', participant: toPresent(entry) });
