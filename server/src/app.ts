@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Server as IoServerClass } from 'socket.io';
+import { paceUpgrades } from './signaling/TurnPacer.js';
 import pino, { type Logger } from 'pino';
 import { AppError, ErrorCode, type ErrorBody } from '@consult/shared';
 import { MediaService } from '@consult/sfu';
@@ -155,6 +156,7 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     pingTimeout: 8_000,
     connectionStateRecovery: undefined,
   });
+  paceUpgrades(http.server);
   const signaling = new Signaling(io, {
     consultations,
     floor,

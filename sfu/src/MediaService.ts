@@ -8,6 +8,11 @@ type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) 
 export interface MediaServiceEvents {
   /** The room's worker died: its participants must rebuild their transports. */
   roomLost: [consultationId: string];
+  /**
+   * A room was created, before anyone (a participant, a studio's ingest) gets it: listeners set
+   * its media policy here, so no producer is ever created under the default.
+   */
+  roomCreated: [room: MediaRoom];
 }
 
 /**
@@ -40,6 +45,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
       try {
         const room = await MediaRoom.create(consultationId, worker, this.config, this.pool);
         this.rooms.set(consultationId, room);
+        this.emit('roomCreated', room);
         room.once('closed', (reason) => {
           this.pool.release(worker);
           if (this.rooms.get(consultationId) === room) this.rooms.delete(consultationId);

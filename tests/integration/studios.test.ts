@@ -150,6 +150,22 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     for (const x of [chair, member, late]) x.socket.disconnect();
   });
 
+  it('a feed that starts before anyone has joined is still held to the floor', async () => {
+    // After a restart an ingest point's encoder may reconnect before any participant: the room is
+    // then created by the ingest, and its audio must be off air until the studio gets the floor.
+    const quiet = await createConsultation(h.url);
+    const studioId = quiet.participants.find((p) => p.role === 'studio')!.id;
+    const room = await h.app.media.room(quiet.id);
+    const transport = await room.createPlainTransport(studioId, 'send');
+    const audio = await room.produce(studioId, { transportId: transport.id, kind: 'audio', source: 'ingest-audio', rtpParameters: opus(4242) as never, paused: false });
+    expect(audio.paused).toBe(true);
+    const chair = await joinAs(h.url, tokenFor(quiet, '主持人'));
+    await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: studioId });
+    for (let i = 0; i < 40 && audio.paused; i++) await sleep(50);
+    expect(audio.paused).toBe(false);
+    chair.socket.disconnect();
+  });
+
   it('gives the moderator a sites overview with attendance, quorum and the studio’s attendee list', async () => {
     const chair = await joinAs(h.url, tokenFor(c, '主持人'));
     const studio = await joinAs(h.url, tokenFor(c, '工作室'));

@@ -100,6 +100,7 @@ export class Signaling {
   private readonly micReplaced = new Set<string>();
 
   constructor(private readonly io: IoServer, private readonly deps: SignalingDeps) {
+    deps.media.on('roomCreated', (room) => this.wire(room));
     deps.media.on('roomLost', (consultationId) => {
       // Everyone's transports went with the worker; clients rebuild on a fresh room.
       io.to(consultationId).emit('media.reset', { reason: 'media server restarted' });
@@ -328,6 +329,17 @@ export class Signaling {
   /** The media room of a consultation, with its events forwarded to the sockets. */
   private async room(consultationId: string): Promise<MediaRoom> {
     const room = await this.deps.media.room(consultationId);
+    this.wire(room);
+    return room;
+  }
+
+  /**
+   * Forwards a media room's events to the sockets and gives it the floor's audio policy. Called as
+   * the room is created (MediaService 'roomCreated'), so a studio feed that starts before anyone
+   * joins is held to the floor like everyone else.
+   */
+  private wire(room: MediaRoom): void {
+    const consultationId = room.consultationId;
     if (!this.wiredRooms.has(room)) {
       this.wiredRooms.add(room);
       room.on('producerClosed', (p) => this.io.to(consultationId).emit('media.producerClosed', p));
@@ -345,7 +357,6 @@ export class Signaling {
         return role !== undefined && alwaysOnAir(role);
       });
     }
-    return room;
   }
 
   private producerInfo(producer: types.Producer, participantId: string, source: ProducerInfo['source']): ProducerInfo {
