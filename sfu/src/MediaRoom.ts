@@ -38,6 +38,12 @@ interface RouterSlot {
 /** Whose microphones the SFU forwards: decided by the floor, enforced here. */
 export type AudioPolicy = (participantId: string) => boolean;
 
+/**
+ * Who a transport serves: the participant's browser, or a feed sent on their behalf (a studio's
+ * RTMP or WHIP ingest). A browser that leaves takes its own transports with it, not the feed's.
+ */
+export type TransportOwner = 'browser' | 'feed';
+
 /** One participant's media on the SFU: their transports, producers and consumers. */
 export class MediaPeer {
   /** WebRTC transports from browsers; plain RTP transports for ingest (studios' streams) and probes. */
@@ -242,6 +248,18 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     peer.close();
   }
 
+  /**
+   * Closes the participant's transports that serve `owner`, with their producers and consumers;
+   * the others (a studio's feed when its browser leaves) stay.
+   */
+  closeTransports(participantId: string, owner: TransportOwner): void {
+    const peer = this.peers.get(participantId);
+    if (!peer) return;
+    for (const transport of [...peer.transports.values()]) {
+      if ((transport.appData as { owner?: TransportOwner }).owner === owner) transport.close();
+    }
+  }
+
   setCapabilities(participantId: string, rtpCapabilities: types.RtpCapabilities): number {
     const peer = this.peer(participantId);
     peer.rtpCapabilities = rtpCapabilities;
@@ -286,7 +304,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return transport;
   }
 
-  async createTransport(participantId: string, direction: 'send' | 'recv'): Promise<TransportInfo> {
+  async createTransport(participantId: string, direction: 'send' | 'recv', owner: TransportOwner = 'browser'): Promise<TransportInfo> {
     const transport = await this.addTransport(participantId, direction, (router) =>
       router.createWebRtcTransport({
         listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp }],
@@ -294,7 +312,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         enableTcp: this.config.enableTcp,
         preferUdp: true,
         initialAvailableOutgoingBitrate: this.config.initialOutgoingBitrate,
-        appData: { participantId, direction },
+        appData: { participantId, direction, owner },
       }),
     );
     if (direction === 'send') {
@@ -317,13 +335,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     participantId: string,
     direction: 'send' | 'recv',
     remote?: { ip: string; port: number },
+    owner: TransportOwner = 'feed',
   ): Promise<types.PlainTransport> {
     const transport = await this.addTransport(participantId, direction, (router) =>
       router.createPlainTransport({
         listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
         rtcpMux: true,
         comedia: direction === 'send',
-        appData: { participantId, direction },
+        appData: { participantId, direction, owner },
       }),
     );
     if (remote) await mediaCall(() => transport.connect(remote));

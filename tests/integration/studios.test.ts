@@ -166,6 +166,34 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     chair.socket.disconnect();
   });
 
+  it('a studio’s browser leaving closes its own transports, never those of its feed, even one still being set up', async () => {
+    const venue = await createConsultation(h.url);
+    const chair = await joinAs(h.url, tokenFor(venue, '主持人'));
+    const studio = await joinAs(h.url, tokenFor(venue, '工作室'));
+    const studioId = studio.snapshot.self.id;
+    await ok(chair.socket, 'ingest.create', { studioId });
+    const browserSend = await ok(studio.socket, 'media.createTransport', { direction: 'send' });
+    const room = h.app.media.existingRoom(venue.id)!;
+    // The feed's transport (as an ingest point makes it) is still being created when the browser leaves.
+    const feedTransport = room.createPlainTransport(studioId, 'send');
+    await ok(studio.socket, 'session.leave', {});
+    const feed = await feedTransport;
+    await sleep(100);
+    const transports = room.peers.get(studioId)!.transports;
+    expect(feed.closed).toBe(false);
+    expect(transports.has(feed.id)).toBe(true);
+    expect(transports.has(browserSend.id)).toBe(false);
+    // Without an ingest point a leaving participant's whole media peer goes.
+    const member = await joinAs(h.url, tokenFor(venue, '委员甲'));
+    const memberId = member.snapshot.self.id;
+    await ok(member.socket, 'media.createTransport', { direction: 'recv' });
+    await ok(member.socket, 'session.leave', {});
+    expect(room.peers.has(memberId)).toBe(false);
+    chair.socket.disconnect();
+    member.socket.disconnect();
+    studio.socket.disconnect();
+  });
+
   it('gives the moderator a sites overview with attendance, quorum and the studio’s attendee list', async () => {
     const chair = await joinAs(h.url, tokenFor(c, '主持人'));
     const studio = await joinAs(h.url, tokenFor(c, '工作室'));

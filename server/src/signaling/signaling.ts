@@ -227,12 +227,9 @@ export class Signaling {
   private dropBrowserMedia(consultationId: string, participantId: string): void {
     const room = this.deps.media.existingRoom(consultationId);
     if (!room) return;
-    const keep = this.deps.studios.ingestTransportIds(consultationId, participantId);
-    if (keep.size === 0) {
-      room.removePeer(participantId);
-      return;
-    }
-    for (const transport of [...(room.peers.get(participantId)?.transports.values() ?? [])]) if (!keep.has(transport.id)) transport.close();
+    // A studio's feed may be setting up its transports right now: only the browser's are closed.
+    if (this.deps.studios.hasIngestPoint(consultationId, participantId)) room.closeTransports(participantId, 'browser');
+    else room.removePeer(participantId);
   }
 
   /**

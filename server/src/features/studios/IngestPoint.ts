@@ -106,11 +106,6 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     return null;
   }
 
-  /** The transports that carry the feed: they belong to the ingest, not to the studio's browser. */
-  transportIds(): string[] {
-    return [...(this.session?.transports.map((t) => t.id) ?? []), ...(this.whip?.transportId ? [this.whip.transportId] : [])];
-  }
-
   /**
    * A WHIP publisher offers its media (the key was checked by the caller). Refused with
    * INVALID_STATE (409) while another publisher, RTMP or WHIP, is on this point.

@@ -102,9 +102,9 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
   }
 
   /** The transports that carry a studio's ingest feed (not its browser's): they outlive the studio page. */
-  ingestTransportIds(consultationId: string, studioId: string): Set<string> {
-    const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === studioId);
-    return new Set(record ? (this.points.get(record.ingestId)?.transportIds() ?? []) : []);
+  /** Whether the studio has an ingest point: its feed's transports outlive its browser's. */
+  hasIngestPoint(consultationId: string, studioId: string): boolean {
+    return Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).some((i) => i.studioId === studioId);
   }
 
   /**

@@ -52,14 +52,10 @@ export class WhipSession extends EventEmitter<WhipSessionEvents> {
     return this.connected;
   }
 
-  get transportId(): string | undefined {
-    return this.transport?.id;
-  }
-
   /** Creates the transport and producers from the offer; resolves to the SDP answer. On failure nothing is left behind. */
   async open(offer: WhipOffer): Promise<string> {
     try {
-      const info = await this.room.createTransport(this.studioId, 'send');
+      const info = await this.room.createTransport(this.studioId, 'send', 'feed');
       const transport = this.room.peer(this.studioId).webRtcTransport(info.id);
       this.transport = transport;
       transport.observer.once('close', () => this.end('closed'));
