@@ -518,6 +518,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     await mediaCall(() => consumer.resume());
   }
 
+  /** The receiver does not show this consumer now: nothing is sent until it resumes it. */
+  async pauseConsumer(participantId: string, consumerId: string): Promise<void> {
+    const consumer = this.peer(participantId).consumer(consumerId);
+    await mediaCall(() => consumer.pause());
+  }
+
   async setConsumerLayers(participantId: string, consumerId: string, spatialLayer: number): Promise<void> {
     const consumer = this.peer(participantId).consumer(consumerId);
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') return;

@@ -72,6 +72,8 @@ export const REQUESTS = {
   'media.closeProducer': { schema: media.ProducerRequest, action: null },
   'media.consume': { schema: media.ConsumeRequest, action: 'media.receive' },
   'media.resumeConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
+  /** The receiver stops drawing a video (its tile scrolled away): the SFU stops sending it until resumed. */
+  'media.pauseConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
   'media.setConsumerLayers': { schema: media.SetConsumerLayersRequest, action: 'media.receive' },
   // Speaking queue and floor. `null` actions are checked by the handler (own entry / own speech, or the moderator).
   'floor.state': { schema: floor.EmptyRequest, action: 'session.join' },
@@ -133,6 +135,7 @@ export interface ReplyData {
   'media.closeProducer': Record<string, never>;
   'media.consume': ConsumerInfo;
   'media.resumeConsumer': Record<string, never>;
+  'media.pauseConsumer': Record<string, never>;
   'media.setConsumerLayers': Record<string, never>;
   'floor.state': FloorView;
   /** `created` is false when the participant was already in the queue (requesting twice makes one entry). */

@@ -89,6 +89,28 @@ describe('two members and an observer in Chromium', () => {
     const listText = await a.$eval('[data-testid="participant-list"]', (el) => el.textContent ?? '');
     expect(listText).toContain('湖滨县');
     expect(listText).toContain('委员乙');
+
+    // A video no tile shows is not sent: 委员乙's tiles leave 委员甲's screen (as when the grid of a
+    // large consultation scrolls), and the SFU pauses that consumer; back on screen, it resumes.
+    const idA = c.participants.find((p) => p.name === '委员甲')!.id;
+    const camOfB = [...room.peers.get(idB)!.producers.values()].find((p) => (p.appData as { source: string }).source === 'camera')!;
+    const videoOfBAtA = () => [...room.peers.get(idA)!.consumers.values()].find((x) => x.producerId === camOfB.id)!;
+    expect(videoOfBAtA().paused).toBe(false);
+    const away = await a.addStyleTag({ content: `[data-testid="tile-${idB}"] { position: fixed !important; top: -5000px !important; }` });
+    const until = async (want: boolean) => {
+      for (let i = 0; i < 40 && videoOfBAtA().paused !== want; i++) await sleep(250);
+      return videoOfBAtA().paused;
+    };
+    expect(await until(true)).toBe(true);
+    // The audio is not touched, and 委员乙's own view of 委员甲 is not either.
+    expect([...room.peers.get(idA)!.consumers.values()].filter((x) => x.kind === 'audio').every((x) => !x.paused)).toBe(true);
+    expect([...room.peers.get(idB)!.consumers.values()].filter((x) => x.kind === 'video').every((x) => !x.paused)).toBe(true);
+    await away.evaluate((el) => el.remove());
+    expect(await until(false)).toBe(false);
+    const framesOf = async () => inbound(await transportStats(a), 'video').reduce((n, x) => n + (x.framesDecoded ?? 0), 0);
+    const before = await framesOf();
+    await sleep(1500);
+    expect(await framesOf()).toBeGreaterThan(before + 5);
     await Promise.all([a, b, o].map((p) => p.browserContext().close()));
   });
 

@@ -507,6 +507,12 @@ export class Signaling {
       return {};
     },
 
+    'media.pauseConsumer': async (_socket, ctx, { consumerId }) => {
+      const room = await this.room(ctx!.consultationId);
+      await room.pauseConsumer(ctx!.participant.id, consumerId);
+      return {};
+    },
+
     'media.setConsumerLayers': async (_socket, ctx, { consumerId, spatialLayer }) => {
       const room = await this.room(ctx!.consultationId);
       await room.setConsumerLayers(ctx!.participant.id, consumerId, spatialLayer);

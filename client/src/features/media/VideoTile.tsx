@@ -3,7 +3,7 @@ import { publishes } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
-import { reportTileHeight } from './engine';
+import { reportTileHeight, reportTileVisible } from './engine';
 import { selectProducer, selectVideoSource } from './slice';
 import { AttendeesInline } from '../studios/AttendeesInline';
 import { selectFeedOnlyParticipant } from '../studios/slice';
@@ -40,6 +40,21 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
       reportTileHeight(participantId, null);
     };
   }, [participantId, camConsumerId, Boolean(participant)]);
+
+  // Report whether the tile is on screen: a video nobody sees is paused on the SFU.
+  useEffect(() => {
+    const element = figureRef.current;
+    if (!element || typeof IntersectionObserver === 'undefined') return;
+    const tile = {};
+    const observer = new IntersectionObserver(([entry]) => {
+      if (entry) reportTileVisible(participantId, tile, entry.isIntersecting);
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      reportTileVisible(participantId, tile, null);
+    };
+  }, [participantId, Boolean(participant)]);
 
   if (!participant) return null;
   const hasVideo = playing && !camPaused;

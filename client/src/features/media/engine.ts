@@ -147,7 +147,10 @@ export async function consumeProducer(info: ProducerInfo): Promise<void> {
     store().upsertRemoteProducer({ ...known, paused: reply.producerPaused });
     store().setConsumer(reply.participantId, reply.source, consumer.id);
     await request('media.resumeConsumer', { consumerId: consumer.id });
-    if (reply.kind === 'video') syncConsumerLayers();
+    if (reply.kind === 'video') {
+      syncConsumerLayers();
+      syncConsumerVisibility();
+    }
   } catch (err) {
     if (isStale(gen)) return;
     if (err instanceof RequestError && err.code === 'NOT_FOUND') {
@@ -176,6 +179,7 @@ export function closeConsumer(consumerId: string): void {
     if (!consumer.closed) consumer.close();
   }
   sentLayers.delete(consumerId);
+  pausedOffscreen.delete(consumerId);
   unregisterTrack(consumerId);
   store().removeConsumer(consumerId);
 }
@@ -264,6 +268,74 @@ export function syncConsumerLayers(): void {
   }
 }
 
+/**
+ * Whether each participant's tiles are on screen, per tile. A video that no tile shows (the grid of a
+ * large consultation scrolled away) is paused on the SFU, so it costs neither the network nor the
+ * decoder; it resumes, from a fresh key frame, as soon as a tile shows it again.
+ */
+const tileVisibility = new Map<string, Map<object, boolean>>();
+/** Since when all of a participant's tiles have been off screen. */
+const hiddenSince = new Map<string, number>();
+/** Video consumers this client paused because nothing shows them. */
+const pausedOffscreen = new Set<string>();
+/** A video must stay out of sight this long before it is paused: scrolling past does not churn. */
+const PAUSE_OFFSCREEN_AFTER_MS = 1000;
+let visibilityTimer: number | undefined;
+
+/** A tile reports whether it is on screen; `null` when it unmounts. */
+export function reportTileVisible(participantId: string, tile: object, visible: boolean | null): void {
+  let tiles = tileVisibility.get(participantId);
+  if (visible === null) {
+    tiles?.delete(tile);
+    if (tiles?.size === 0) tileVisibility.delete(participantId);
+  } else {
+    if (!tiles) tileVisibility.set(participantId, (tiles = new Map()));
+    tiles.set(tile, visible);
+  }
+  const tilesNow = tileVisibility.get(participantId);
+  const offscreen = tilesNow !== undefined && [...tilesNow.values()].every((v) => !v);
+  if (!offscreen) hiddenSince.delete(participantId);
+  else if (!hiddenSince.has(participantId)) hiddenSince.set(participantId, Date.now());
+  scheduleVisibilitySync(offscreen ? PAUSE_OFFSCREEN_AFTER_MS : 150);
+}
+
+function scheduleVisibilitySync(delayMs: number): void {
+  window.clearTimeout(visibilityTimer);
+  visibilityTimer = window.setTimeout(syncConsumerVisibility, delayMs);
+}
+
+/** Pauses the video of participants no tile shows (for long enough) and resumes the rest. */
+export function syncConsumerVisibility(): void {
+  const now = Date.now();
+  let pending = false;
+  for (const consumer of consumers.values()) {
+    if (consumer.kind !== 'video' || consumer.closed) continue;
+    const participantId = String(consumer.appData.participantId);
+    const since = hiddenSince.get(participantId);
+    const hide = since !== undefined && now - since >= PAUSE_OFFSCREEN_AFTER_MS;
+    if (since !== undefined && !hide) pending = true;
+    const paused = pausedOffscreen.has(consumer.id);
+    if (hide === paused) continue;
+    const consumerId = consumer.id;
+    if (hide) {
+      pausedOffscreen.add(consumerId);
+      request('media.pauseConsumer', { consumerId }).catch(() => pausedOffscreen.delete(consumerId));
+    } else {
+      pausedOffscreen.delete(consumerId);
+      request('media.resumeConsumer', { consumerId }).catch(() => {
+        // Try again at the next sync.
+        if (consumers.has(consumerId)) pausedOffscreen.add(consumerId);
+      });
+    }
+  }
+  if (pending) scheduleVisibilitySync(PAUSE_OFFSCREEN_AFTER_MS);
+}
+
+/** Video consumers paused because no tile shows them (for browser tests and diagnostics). */
+export function offscreenConsumerIds(): string[] {
+  return [...pausedOffscreen];
+}
+
 /** A serialisable copy of both transports' WebRTC stats (for browser tests and diagnostics). */
 export async function transportStats(): Promise<{ recv: unknown[]; send: unknown[] }> {
   const entries = async (transport: ms.Transport | null): Promise<unknown[]> => {
@@ -289,6 +361,7 @@ function teardown(): number {
   consumerIdByProducer.clear();
   pendingConsumes.clear();
   sentLayers.clear();
+  pausedOffscreen.clear();
   producers.clear();
   transports.recv?.close();
   transports.send?.close();
