@@ -183,6 +183,16 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     expect(feed.closed).toBe(false);
     expect(transports.has(feed.id)).toBe(true);
     expect(transports.has(browserSend.id)).toBe(false);
+    // A browser transport asked for just before leaving: it must not stay open for nobody
+    // (refused if the leave came first, closed by the leave if it came after).
+    const again = await joinAs(h.url, tokenFor(venue, '工作室'));
+    const asked = request(again.socket, 'media.createTransport', { direction: 'recv' });
+    const left = ok(again.socket, 'session.leave', {});
+    const [answer] = await Promise.all([asked, left]);
+    if (!answer.ok) expect(answer.error.code).toBe('INVALID_STATE');
+    await sleep(100);
+    expect([...transports.values()].map((t) => (t.appData as { owner: string }).owner)).toEqual(['feed']);
+    again.socket.disconnect();
     // Without an ingest point a leaving participant's whole media peer goes.
     const member = await joinAs(h.url, tokenFor(venue, '委员甲'));
     const memberId = member.snapshot.self.id;

@@ -437,13 +437,20 @@ export class Signaling {
       return { consumable: room.setCapabilities(ctx!.participant.id, rtpCapabilities as unknown as types.RtpCapabilities) };
     },
 
-    'media.createTransport': async (_socket, ctx, { direction }) => {
+    'media.createTransport': async (socket, ctx, { direction }) => {
       const { participant, consultationId } = ctx!;
       if (direction === 'send' && !can(participant.role, 'media.produce.audio') && !can(participant.role, 'media.produce.video')) {
         throw new AppError(ErrorCode.FORBIDDEN, `a ${participant.role} does not publish media`);
       }
       const room = await this.room(consultationId);
-      return room.createTransport(participant.id, direction);
+      const transport = await room.createTransport(participant.id, direction);
+      // Left while it was being made: a studio's media peer outlives its browser (for the feed), so
+      // the transport would otherwise stay open for nobody.
+      if (this.contexts.get(socket.id) !== ctx) {
+        room.peers.get(participant.id)?.transports.get(transport.id)?.close();
+        throw invalidState('the connection left while the transport was being created');
+      }
+      return transport;
     },
 
     'media.connectTransport': async (_socket, ctx, { transportId, dtlsParameters }) => {
