@@ -21,6 +21,7 @@
 import wrtc from '@roamhq/wrtc';
 import { Device, type types as ms } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
+import { openTransport } from '../../client/src/features/media/transport.js';
 import type { Ack, ClientToServerEvents, JoinReply, ProducerInfo, ReplyData, RequestName, RequestPayload, ServerToClientEvents } from '@consult/shared';
 
 type ConsultSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -268,32 +269,12 @@ export class WrtcPeer {
     return timings;
   }
 
-  /** Creates a transport the way the browser does: connect → media.connectTransport, produce → media.produce. */
+  /** Creates a transport the way the browser does (the client's own openTransport). */
   private async createTransport(direction: 'send' | 'recv'): Promise<ms.Transport> {
     const info = await this.request('media.createTransport', { direction });
-    const options: ms.TransportOptions = {
-      id: info.id,
-      iceParameters: info.iceParameters as ms.IceParameters,
-      iceCandidates: info.iceCandidates as ms.IceCandidate[],
-      dtlsParameters: info.dtlsParameters as ms.DtlsParameters,
-    };
-    const transport = direction === 'recv' ? this.device!.createRecvTransport(options) : this.device!.createSendTransport(options);
+    const transport = openTransport(this.device!, direction, info, (name, payload) => this.request(name, payload));
     if (direction === 'recv') this.recv = transport;
     else this.send = transport;
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request('media.connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
-    });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        this.request('media.produce', {
-          transportId: transport.id,
-          kind,
-          rtpParameters,
-          source: appData.source === 'camera' ? 'camera' : 'mic',
-          paused: appData.paused === true,
-        }).then(({ producerId }) => callback({ id: producerId }), errback);
-      });
-    }
     return transport;
   }
 

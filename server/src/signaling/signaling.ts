@@ -94,7 +94,6 @@ export class Signaling {
   private readonly contexts = new Map<string, SocketContext>();
   /** Join replies are large: a burst of them is sent one per turn of the event loop. */
   private readonly joinPacer = new TurnPacer();
-  private readonly wiredRooms = new WeakSet<MediaRoom>();
   private readonly presenceBatches = new Map<string, PresenceChange[]>();
   /** Studios whose browser microphone is withheld because their on-air feed carries their sound (consultation id, then studio id). */
   private readonly micReplaced = new Set<string>();
@@ -323,11 +322,9 @@ export class Signaling {
     return handler(socket, ctx, parsed.data as ParsedRequest<N>);
   }
 
-  /** The media room of a consultation, with its events forwarded to the sockets. */
-  private async room(consultationId: string): Promise<MediaRoom> {
-    const room = await this.deps.media.room(consultationId);
-    this.wire(room);
-    return room;
+  /** The media room of a consultation (wired to the sockets when it was created). */
+  private room(consultationId: string): Promise<MediaRoom> {
+    return this.deps.media.room(consultationId);
   }
 
   /**
@@ -337,23 +334,20 @@ export class Signaling {
    */
   private wire(room: MediaRoom): void {
     const consultationId = room.consultationId;
-    if (!this.wiredRooms.has(room)) {
-      this.wiredRooms.add(room);
-      room.on('producerClosed', (p) => this.io.to(consultationId).emit('media.producerClosed', p));
-      room.on('consumerClosed', ({ participantId, consumerId, producerId }) => {
-        const socketId = this.presence.socketOf(consultationId, participantId);
-        if (socketId) this.io.to(socketId).emit('media.consumerClosed', { consumerId, producerId });
-      });
-      room.on('activeSpeaker', (participantId) => this.io.to(consultationId).emit('media.activeSpeaker', { participantId }));
-      // The queue owns the microphone: only the floor holder and the moderators are forwarded.
-      room.setAudioPolicy((participantId) => {
-        const state = this.deps.consultations.get(consultationId);
-        if (!state) return false;
-        if (floorHolder(state.floor) === participantId) return true;
-        const role = state.consultation.participants.find((p) => p.id === participantId)?.role;
-        return role !== undefined && alwaysOnAir(role);
-      });
-    }
+    room.on('producerClosed', (p) => this.io.to(consultationId).emit('media.producerClosed', p));
+    room.on('consumerClosed', ({ participantId, consumerId, producerId }) => {
+      const socketId = this.presence.socketOf(consultationId, participantId);
+      if (socketId) this.io.to(socketId).emit('media.consumerClosed', { consumerId, producerId });
+    });
+    room.on('activeSpeaker', (participantId) => this.io.to(consultationId).emit('media.activeSpeaker', { participantId }));
+    // The queue owns the microphone: only the floor holder and the moderators are forwarded.
+    room.setAudioPolicy((participantId) => {
+      const state = this.deps.consultations.get(consultationId);
+      if (!state) return false;
+      if (floorHolder(state.floor) === participantId) return true;
+      const role = state.consultation.participants.find((p) => p.id === participantId)?.role;
+      return role !== undefined && alwaysOnAir(role);
+    });
   }
 
   private producerInfo(producer: types.Producer, participantId: string, source: ProducerInfo['source']): ProducerInfo {

@@ -9,6 +9,7 @@ import { selectMayOpenMic } from '../floor/slice';
 import { getLocalTrack, localMediaSettled } from './localMedia';
 import { selectFeaturedId, selectVideoSource } from './slice';
 import { registerTrack, unregisterTrack } from './tracks';
+import { openTransport } from './transport';
 import { STUDIO_CODEC_OPTIONS, STUDIO_ENCODINGS, usesStudioProfile } from '../studios/profile';
 
 /**
@@ -284,16 +285,13 @@ let visibilityTimer: number | undefined;
 
 /** A tile reports whether it is on screen; `null` when it unmounts. */
 export function reportTileVisible(participantId: string, tile: object, visible: boolean | null): void {
-  let tiles = tileVisibility.get(participantId);
-  if (visible === null) {
-    tiles?.delete(tile);
-    if (tiles?.size === 0) tileVisibility.delete(participantId);
-  } else {
-    if (!tiles) tileVisibility.set(participantId, (tiles = new Map()));
-    tiles.set(tile, visible);
-  }
-  const tilesNow = tileVisibility.get(participantId);
-  const offscreen = tilesNow !== undefined && [...tilesNow.values()].every((v) => !v);
+  const tiles = tileVisibility.get(participantId) ?? new Map<object, boolean>();
+  if (visible === null) tiles.delete(tile);
+  else tiles.set(tile, visible);
+  if (tiles.size === 0) tileVisibility.delete(participantId);
+  else tileVisibility.set(participantId, tiles);
+  // No tile mounted: not ours to judge (another view may show them).
+  const offscreen = tiles.size > 0 && [...tiles.values()].every((v) => !v);
   if (!offscreen) hiddenSince.delete(participantId);
   else if (!hiddenSince.has(participantId)) hiddenSince.set(participantId, Date.now());
   scheduleVisibilitySync(offscreen ? PAUSE_OFFSCREEN_AFTER_MS : 150);
@@ -329,11 +327,6 @@ export function syncConsumerVisibility(): void {
     }
   }
   if (pending) scheduleVisibilitySync(PAUSE_OFFSCREEN_AFTER_MS);
-}
-
-/** Video consumers paused because no tile shows them (for browser tests and diagnostics). */
-export function offscreenConsumerIds(): string[] {
-  return [...pausedOffscreen];
 }
 
 /** A serialisable copy of both transports' WebRTC stats (for browser tests and diagnostics). */
@@ -396,30 +389,9 @@ async function build(gen: number): Promise<void> {
 async function createTransport(direction: 'send' | 'recv', gen: number): Promise<ms.Transport | null> {
   const info = await request('media.createTransport', { direction });
   if (isStale(gen) || !device) return null;
-  const options: ms.TransportOptions = {
-    id: info.id,
-    iceParameters: info.iceParameters as ms.IceParameters,
-    iceCandidates: info.iceCandidates as ms.IceCandidate[],
-    dtlsParameters: info.dtlsParameters as ms.DtlsParameters,
-  };
-  const transport = direction === 'recv' ? device.createRecvTransport(options) : device.createSendTransport(options);
+  const transport = openTransport(device, direction, info, request);
   transports[direction] = transport;
-
-  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-    request('media.connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
-  });
   transport.on('connectionstatechange', (state) => watchConnection(transport, state));
-  if (direction === 'send') {
-    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      request('media.produce', {
-        transportId: transport.id,
-        kind,
-        rtpParameters,
-        source: appData.source === 'camera' ? 'camera' : 'mic',
-        paused: appData.paused === true,
-      }).then(({ producerId }) => callback({ id: producerId }), errback);
-    });
-  }
   return transport;
 }
 

@@ -101,7 +101,6 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     return record && point ? this.view(point, record) : null;
   }
 
-  /** The transports that carry a studio's ingest feed (not its browser's): they outlive the studio page. */
   /** Whether the studio has an ingest point: its feed's transports outlive its browser's. */
   hasIngestPoint(consultationId: string, studioId: string): boolean {
     return Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).some((i) => i.studioId === studioId);
