@@ -246,6 +246,9 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await sleep(500);
     await mod.click(testId('floor-panel-toggle'));
     await mod.waitForSelector('#side-panel.side--open');
+    // The drawer slides in (0.2 s): a click aimed at its tab mid-slide can land on the scrim behind
+    // and close it, which a busy CI machine has done.
+    await mod.waitForFunction(`getComputedStyle(document.querySelector('#side-panel')).transform === 'none'`);
     await mod.click(testId('tab-sites'));
     await mod.waitForSelector(overview, { visible: true });
     await sleep(400);

@@ -165,6 +165,8 @@ describe('voting in Chromium', () => {
     // The observer's 表决 tab lists it too.
     await observer.click(testId('floor-panel-toggle'));
     await observer.waitForSelector('#side-panel.side--open');
+    // Wait for the drawer's slide-in to end, so the click lands on the tab and not the scrim.
+    await observer.waitForFunction(`getComputedStyle(document.querySelector('#side-panel')).transform === 'none'`);
     await observer.click(testId('tab-voting'));
     await observer.waitForSelector(`${testId(`motion-item-${id}`)}[data-status="closed"]`, { visible: true });
     expect(await textOf(observer, testId(`motion-item-${id}`))).toContain(sentence);
