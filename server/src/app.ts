@@ -66,14 +66,17 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 /** Builds the whole server (store, SFU, HTTP, signaling) without listening: tests and main share it. */
-export async function buildApp(config: ServerConfig, options: { clock?: () => number; logger?: Logger; transcriber?: Transcriber } = {}): Promise<App> {
+export async function buildApp(
+  config: ServerConfig,
+  options: { clock?: () => number; logger?: Logger; transcriber?: Transcriber; store?: EventStore } = {},
+): Promise<App> {
   const clock = options.clock ?? Date.now;
   const log = options.logger ?? pino({ level: config.logLevel });
-  const store = await openStore({ redisUrl: config.redisUrl, dataDir: config.dataDir });
+  const store = options.store ?? (await openStore({ redisUrl: config.redisUrl, dataDir: config.dataDir }));
   const secret = config.tokenSecret ?? (await store.secret('join-token', () => randomBytes(32).toString('base64url')));
   const consultations = new ConsultationService(store, clock);
-  const loaded = await consultations.load();
-  log.info({ store: store.kind, consultations: loaded }, 'consultation logs replayed');
+  const stranded = await consultations.load();
+  log.info({ store: store.kind, consultations: consultations.all().length }, 'consultation logs replayed');
   const floor = new FloorService(consultations, newId, clock, log.child({ module: 'floor' }));
   const voting = new VotingService(consultations, store.ballots, newId, clock, log.child({ module: 'voting' }));
   await voting.load();
@@ -170,6 +173,8 @@ export async function buildApp(config: ServerConfig, options: { clock?: () => nu
     clock,
     log: log.child({ module: 'signaling' }),
   });
+  // Who was in the room when the server stopped keeps their place for the reconnect grace.
+  signaling.holdPlaces(stranded);
   const metrics = new Metrics(consultations, signaling.presence, media);
 
   http.get('/health', { schema: { hide: true } }, async (_req, reply) => {

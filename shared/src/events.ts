@@ -204,6 +204,14 @@ export interface VoteReceipt {
   receiptHash: string | null;
 }
 
+/** What a participant's departure took off the floor: their queue entries, withdrawn, and their speech, ended. */
+export interface FloorDeparture {
+  participantId: string;
+  entryIds: string[];
+  /** The speech they held, ended with the outcome "left"; null if they held none. */
+  speechId: string | null;
+}
+
 /** Floor changes are acknowledged once stored, with the version of the view they produced. */
 export interface FloorAck {
   version: number;
@@ -228,6 +236,8 @@ export interface ServerToClientEvents {
   'media.activeSpeaker': (p: { participantId: string | null }) => void;
   /** The floor changed (queue, speech, agenda item, limits). Carries server time for the countdown. */
   'floor.changed': (p: { floor: FloorView; serverTime: number }) => void;
+  /** To the moderators: someone left the consultation, and with them their requests to speak (and their speech). */
+  'floor.departed': (p: FloorDeparture) => void;
   /** To one member: the moderator turned down their request. */
   'floor.rejected': (p: { entryId: string; reason: string }) => void;
   /** A motion was created, opened or closed (with its result). */

@@ -35,7 +35,9 @@ export interface QueueEntry {
   addedBy: string;
 }
 
-export type SpeechOutcome = 'done' | 'moderator' | 'timeout';
+/** How a speech ended: the speaker was done, the moderator ended it, time ran out, or the speaker left the consultation. */
+export const SPEECH_OUTCOMES = ['done', 'moderator', 'timeout', 'left'] as const;
+export type SpeechOutcome = (typeof SPEECH_OUTCOMES)[number];
 
 /** A speech: the floor held by one participant (or a studio as a unit). */
 export interface Speech {

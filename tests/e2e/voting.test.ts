@@ -90,11 +90,11 @@ async function createInUi(title: string, options: { text?: string; ballot: 'name
 }
 
 /** A member picks options on their vote card and submits; waits for "recorded". */
-async function voteInUi(page: Page, motionId: string, choices: string[]): Promise<void> {
+async function voteInUi(page: Page, motionId: string, choices: string[], wait: 'recorded' | 'sealing' = 'recorded'): Promise<void> {
   await page.waitForSelector(`${testId('vote-card')}[data-motion-id="${motionId}"]`, { timeout: 10_000 });
   for (const choice of choices) await page.click(testId(`vote-option-${choice}`));
   await page.click(testId('vote-submit'));
-  await page.waitForSelector(testId('vote-recorded'), { timeout: 10_000 });
+  await page.waitForSelector(testId(wait === 'recorded' ? 'vote-recorded' : 'vote-sealing'), { timeout: 10_000 });
 }
 
 describe('voting in Chromium', () => {
@@ -180,8 +180,12 @@ describe('voting in Chromium', () => {
     const id = await createInUi(title, { ballot: 'secret', majority: 'simple' });
     await mod.click(testId(`motion-open-${id}`));
 
-    await voteInUi(memberA, id, ['for']);
+    // A secret ballot waits to be sealed with the others (here: both members'), and says so.
+    await voteInUi(memberA, id, ['for'], 'sealing');
+    expect(await textOf(memberA, testId('vote-sealing'))).toContain('密封');
+    await screenshot(memberA, 'vote-member-sealing-desktop');
     await voteInUi(memberB, id, ['for']);
+    await memberA.waitForSelector(testId('vote-recorded'), { timeout: 10_000 });
     const codeA = (await textOf(memberA, testId('vote-receipt'))).trim();
     const codeB = (await textOf(memberB, testId('vote-receipt'))).trim();
     expect(codeA).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);

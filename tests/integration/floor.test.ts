@@ -139,7 +139,9 @@ describe.each(STORES)('the queue survives reconnects and restarts (%s store)', (
   it('keeps the request across a reconnect and a restart; the countdown carries on from server time', async () => {
     await flushRedis();
     const dataDir = tempDir();
-    const first = await startServer({ store, dataDir });
+    // Long enough a grace that nobody's place lapses while the test looks at it.
+    const env = { RECONNECT_GRACE_MS: '30000' };
+    const first = await startServer({ store, dataDir, env });
     const c = await createConsultation(first.url);
     const chair = await joinAs(first.url, tokenFor(c, '主持人'));
     const a = await joinAs(first.url, tokenFor(c, '委员甲'));
@@ -156,7 +158,7 @@ describe.each(STORES)('the queue survives reconnects and restarts (%s store)', (
     for (const s of [chair.socket, a2.socket, b.socket]) s.disconnect();
     await first.close();
 
-    const second = await startServer({ store, dataDir });
+    const second = await startServer({ store, dataDir, env });
     try {
       const late = await joinAs(second.url, tokenFor(c, '工作室'));
       const floor = late.snapshot.floor;
@@ -170,6 +172,94 @@ describe.each(STORES)('the queue survives reconnects and restarts (%s store)', (
       expect(report.speeches).toMatchObject([{ id: speechId, outcome: 'moderator' }]);
       late.socket.disconnect();
       chair2.socket.disconnect();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe.each(STORES)('leaving the consultation leaves the queue (%s store)', (store) => {
+  it('withdraws the requests and ends the speech of someone whose grace ran out, tells the moderator, and they ask again on return', async () => {
+    await flushRedis();
+    // The harness's grace is 1.5 s.
+    const h = await startServer({ store });
+    try {
+      const c = await createConsultation(h.url);
+      const chair = await joinAs(h.url, tokenFor(c, '主持人'));
+      const a = await joinAs(h.url, tokenFor(c, '委员甲'));
+      const b = await joinAs(h.url, tokenFor(c, '委员乙'));
+      const studio = await joinAs(h.url, tokenFor(c, '工作室'));
+      const { entryId } = await ok(a.socket, 'floor.request', {});
+      await ok(studio.socket, 'floor.request', {});
+      const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: b.snapshot.self.id });
+
+      // 委员甲 (waiting) drops: while the grace runs their place is kept; then it is withdrawn.
+      const departedA = nextEvent(chair.socket, 'floor.departed', 5000);
+      a.socket.disconnect();
+      await sleep(300);
+      expect(h.app.floor.view(c.id).queue.map((e) => e.participantId)).toContain(a.snapshot.self.id);
+      expect(await departedA).toEqual({ participantId: a.snapshot.self.id, entryIds: [entryId], speechId: null });
+      const view = h.app.floor.view(c.id);
+      expect(view.queue.map((e) => e.participantId)).toEqual([studio.snapshot.self.id]);
+      // The moderator can no longer give them the floor from the queue.
+      expect(await request(chair.socket, 'floor.grant', { expectedSpeechId: speechId, entryId })).toMatchObject({ ok: false, error: { code: 'STALE' } });
+
+      // 委员乙 holds the floor and drops: the speech ends with the outcome "left".
+      const departedB = nextEvent(chair.socket, 'floor.departed', 5000);
+      const floorFreed = nextFloor(chair.socket, (f) => f.speech === null, 5000);
+      b.socket.disconnect();
+      expect(await departedB).toEqual({ participantId: b.snapshot.self.id, entryIds: [], speechId });
+      await floorFreed;
+      expect(h.app.floor.report(c.id, Date.now()).speeches.find((s) => s.id === speechId)).toMatchObject({ outcome: 'left' });
+      const log = await h.app.consultations.storeRead(c.id);
+      expect(log.filter((e) => e.type === 'floor.withdrawn').map((e) => e.data)).toEqual([{ entryId, by: a.snapshot.self.id, reason: 'left' }]);
+
+      // An explicit leave does the same at once.
+      const departedStudio = nextEvent(chair.socket, 'floor.departed', 3000);
+      await ok(studio.socket, 'session.leave', {});
+      expect((await departedStudio).participantId).toBe(studio.snapshot.self.id);
+      expect(h.app.floor.view(c.id).queue).toEqual([]);
+
+      // Back later, 委员甲 is not in the queue and asks again.
+      const a2 = await joinAs(h.url, tokenFor(c, '委员甲'));
+      expect(a2.snapshot.floor.queue).toEqual([]);
+      expect(await ok(a2.socket, 'floor.request', {})).toMatchObject({ created: true });
+      for (const x of [chair, a2, studio]) x.socket.disconnect();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('after a restart, keeps the places of those who were in the room for the grace, then withdraws them', async () => {
+    await flushRedis();
+    const dataDir = tempDir();
+    const first = await startServer({ store, dataDir });
+    const c = await createConsultation(first.url);
+    const chair = await joinAs(first.url, tokenFor(c, '主持人'));
+    const a = await joinAs(first.url, tokenFor(c, '委员甲'));
+    const b = await joinAs(first.url, tokenFor(c, '委员乙'));
+    await ok(a.socket, 'floor.request', {});
+    await ok(b.socket, 'floor.request', {});
+    for (const x of [chair, a, b]) x.socket.disconnect();
+    await first.close();
+
+    const second = await startServer({ store, dataDir });
+    try {
+      // Right after the restart both are shown as reconnecting and keep their places.
+      const chair2 = await joinAs(second.url, tokenFor(c, '主持人'));
+      expect(chair2.snapshot.participants.find((p) => p.id === a.snapshot.self.id)?.status).toBe('reconnecting');
+      expect(chair2.snapshot.floor.queue).toHaveLength(2);
+      // 委员乙 comes back in time; 委员甲 does not.
+      const b2 = await joinAs(second.url, tokenFor(c, '委员乙'));
+      expect(b2.snapshot.floor.queue.map((e) => e.participantId)).toContain(b.snapshot.self.id);
+      const departed = await nextEvent(chair2.socket, 'floor.departed', 5000);
+      expect(departed.participantId).toBe(a.snapshot.self.id);
+      expect(second.app.floor.view(c.id).queue.map((e) => e.participantId)).toEqual([b.snapshot.self.id]);
+      // Attendance: 委员乙 is in the room again (a new arrival after the restart), 委员甲 is not.
+      const attendance = second.app.consultations.get(c.id)!.attendance;
+      expect(attendance[b.snapshot.self.id]!.inRoom).toBe(true);
+      expect(attendance[a.snapshot.self.id]!.inRoom).toBe(false);
+      for (const x of [chair2, b2]) x.socket.disconnect();
     } finally {
       await second.close();
     }

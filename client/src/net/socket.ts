@@ -40,19 +40,31 @@ interface RequestEmitter<N extends RequestName> {
 
 /**
  * Sends a request and resolves the data of its acknowledgement; rejects with a
- * RequestError carrying the server's code, TIMEOUT after 10 s, or NETWORK when offline.
+ * RequestError carrying the server's code, TIMEOUT after 10 s (or `timeoutMs`), or NETWORK
+ * when offline or when the connection drops before the answer.
  */
-export function request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<ReplyData[N]> {
+export function request<N extends RequestName>(name: N, payload: RequestPayload<N>, options: { timeoutMs?: number } = {}): Promise<ReplyData[N]> {
   const socket = current;
   // Refuse rather than let socket.io buffer the emit: a buffered media request would
   // reach the server after a reconnect, against transports that no longer exist.
   if (!socket?.connected) return Promise.reject(new RequestError('NETWORK', `${name}: not connected`));
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const timer = window.setTimeout(() => {
-      reject(new RequestError('TIMEOUT', `${name}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
-    }, REQUEST_TIMEOUT_MS);
-    (socket as unknown as RequestEmitter<N>).emit(name, payload, (reply) => {
+    const done = () => {
       window.clearTimeout(timer);
+      socket.off('disconnect', onDisconnect);
+    };
+    const onDisconnect = () => {
+      done();
+      reject(new RequestError('NETWORK', `${name}: the connection dropped before the answer`));
+    };
+    const timer = window.setTimeout(() => {
+      done();
+      reject(new RequestError('TIMEOUT', `${name}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('disconnect', onDisconnect);
+    (socket as unknown as RequestEmitter<N>).emit(name, payload, (reply) => {
+      done();
       if (reply.ok) resolve(reply.data);
       else reject(new RequestError(toErrorCode(reply.error.code), reply.error.message));
     });

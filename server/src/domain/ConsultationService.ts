@@ -23,6 +23,8 @@ export function newId(): string {
 export class ConsultationService {
   private readonly states = new Map<string, ConsultationState>();
   private readonly recovering = new Map<string, Promise<void>>();
+  /** Per consultation, the appends not yet durable with the last seq each carries, in call order (stores keep it). */
+  private readonly inflight = new Map<string, { last: number; write: Promise<void> }[]>();
 
   constructor(
     private readonly store: EventStore,
@@ -30,19 +32,24 @@ export class ConsultationService {
     private readonly makeId: () => string = newId,
   ) {}
 
-  /** Replays every log. Participants the log left in the room are recorded as gone (the server stopped). */
-  async load(): Promise<number> {
+  /**
+   * Replays every log. Participants the log left in the room are recorded as gone (the server
+   * stopped) and returned: they keep their place for the reconnect grace, as after a dropped link.
+   */
+  async load(): Promise<{ consultationId: string; participantId: string }[]> {
     const ids = await this.store.list();
+    const stranded: { consultationId: string; participantId: string }[] = [];
     for (const id of ids) {
       const state = foldConsultation(await this.store.read(id));
       if (!state) continue;
       this.states.set(id, state);
-      const stranded = participantsInRoom(state);
-      if (stranded.length > 0) {
-        await this.commit(id, () => stranded.map((participantId) => ({ type: 'attendance.left', data: { participantId, reason: 'restart' } })));
+      const inRoom = participantsInRoom(state);
+      if (inRoom.length > 0) {
+        await this.commit(id, () => inRoom.map((participantId) => ({ type: 'attendance.left', data: { participantId, reason: 'restart' } })));
+        for (const participantId of inRoom) stranded.push({ consultationId: id, participantId });
       }
     }
-    return this.states.size;
+    return stranded;
   }
 
   /** The consultation's log as stored (for audit exports). */
@@ -85,12 +92,26 @@ export class ConsultationService {
       if (!current) throw new Error(`consultation ${id} is not loaded`);
       const at = this.clock();
       const drafts = decide(current, at);
-      if (drafts.length === 0) return Promise.resolve({ state: current, events: [] });
+      // Nothing new, but the decision read state whose events may still be on their way to the
+      // disk (a retry of a ballot whose first write is pending): answer only once they are durable.
+      if (drafts.length === 0) return this.settled(id, current.seq).then(() => ({ state: current, events: [] }));
       const events = drafts.map((d, i): StoredEvent => ({ seq: current.seq + i + 1, type: d.type, at, data: d.data }));
       let next = current;
       for (const event of events) next = applyEvent(next, event);
       this.states.set(id, next);
-      return this.store.append(id, events).then(
+      const write = this.store.append(id, events);
+      const pending = { last: next.seq, write };
+      let list = this.inflight.get(id);
+      if (!list) this.inflight.set(id, (list = []));
+      list.push(pending);
+      const forget = () => {
+        const current = this.inflight.get(id);
+        const index = current?.indexOf(pending) ?? -1;
+        if (index >= 0) current!.splice(index, 1);
+        if (current?.length === 0) this.inflight.delete(id);
+      };
+      write.then(forget, forget);
+      return write.then(
         () => ({ state: next, events }),
         async (err: unknown) => {
           await this.recover(id);
@@ -100,6 +121,20 @@ export class ConsultationService {
     } catch (err) {
       return Promise.reject(err as Error);
     }
+  }
+
+  /**
+   * Resolves once the consultation's events up to `seq` (by default, all applied so far) are
+   * durable; rejects if one of them could not be stored. Anything answered from the in-memory
+   * state waits for this first, with the seq of the state it read: that state may show events
+   * whose write is still pending (a retry finding its first ballot, a snapshot). Later writes
+   * are not waited for, so a steady stream of ballots does not hold back the answers.
+   */
+  settled(id: string, seq = this.states.get(id)?.seq ?? 0): Promise<void> {
+    const recovering = this.recovering.get(id);
+    if (recovering) return recovering.then(() => this.settled(id, Math.min(seq, this.states.get(id)?.seq ?? 0)));
+    // Appends become durable in call order: the first one reaching `seq` covers everything before it.
+    return this.inflight.get(id)?.find((w) => w.last >= seq)?.write ?? Promise.resolve();
   }
 
   /** After a failed append: what the store holds is the truth; later commits wait for the reload. */

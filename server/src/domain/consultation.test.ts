@@ -121,7 +121,8 @@ describe('ConsultationService.commit', () => {
     const { consultation } = await first.create(input);
     await first.commit(consultation.id, () => [{ type: 'attendance.joined', data: { participantId: 'id3' } }]);
     const second = new ConsultationService(store, () => 9, ids());
-    await second.load();
+    // They are returned, so their places can be kept for the reconnect grace.
+    expect(await second.load()).toEqual([{ consultationId: consultation.id, participantId: 'id3' }]);
     expect(store.logs.get(consultation.id)!.at(-1)).toMatchObject({ type: 'attendance.left', data: { participantId: 'id3', reason: 'restart' } });
     expect(second.get(consultation.id)!.attendance.id3!.inRoom).toBe(false);
   });

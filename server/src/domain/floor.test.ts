@@ -4,6 +4,7 @@ import { createConsultation } from './consultation.js';
 import {
   applyFloorEvent,
   decideAdvance,
+  decideDeparture,
   decideEnd,
   decideExtend,
   decideGrant,
@@ -87,6 +88,31 @@ function code(fn: () => unknown): string {
   }
   return 'no error';
 }
+
+describe('a participant who leaves the consultation', () => {
+  it('has their requests withdrawn on every agenda item, and a speech they hold ends as "left"', () => {
+    const f = new Floor();
+    const waiting = f.request(a, 1).entryId;
+    f.request(b, 2);
+    // 委员 a also waits on the second item (the agenda moved on with their first request still there).
+    f.apply(decideAdvance(f.ctx(chair, 3), item1!.id, item2!.id).events, 3);
+    const later = f.request(a, 4).entryId;
+    const speechId = f.grant(5, { participantId: a.id });
+    const events = decideDeparture(f.state, a.id, 9);
+    expect(events).toEqual([
+      { type: 'floor.withdrawn', data: { entryId: waiting, by: a.id, reason: 'left' } },
+      { type: 'floor.ended', data: { speechId, endedAt: 9, outcome: 'left', by: null } },
+    ]);
+    // The second item's entry went with the grant; the first item's is withdrawn from its own queue.
+    f.apply(events, 9);
+    expect(f.state.queues[item1!.id]!.map((e) => e.participantId)).toEqual([b.id]);
+    expect(f.state.queues[item2!.id]!.some((e) => e.id === later)).toBe(false);
+    expect(f.state.speech).toBeNull();
+    expect(f.state.speeches.at(-1)).toMatchObject({ id: speechId, outcome: 'left', endedAt: 9 });
+    // Nothing left to withdraw: a second departure decides nothing.
+    expect(decideDeparture(f.state, a.id, 10)).toEqual([]);
+  });
+});
 
 describe('speaking queue', () => {
   it('starts on the first agenda item with an open, empty queue and the default limits', () => {

@@ -32,7 +32,8 @@ export const GENERAL_ITEM = 'general';
 
 export type FloorEvent =
   | { type: 'floor.requested'; data: QueueEntry }
-  | { type: 'floor.withdrawn'; data: { entryId: string; by: string } }
+  /** `reason: 'left'`: withdrawn for the member because they left the consultation (no `reason`: by a request). */
+  | { type: 'floor.withdrawn'; data: { entryId: string; by: string; reason?: 'left' } }
   | { type: 'floor.rejected'; data: { entryId: string; participantId: string; reason: string; by: string } }
   | { type: 'floor.reordered'; data: { entryId: string; toIndex: number } }
   | { type: 'floor.granted'; data: Speech }
@@ -330,6 +331,28 @@ function removeEntry(floor: FloorState, entryId: string): Record<string, QueueEn
   return withQueue(floor, floor.agendaItemId, queue.filter((e) => e.id !== entryId));
 }
 
+/** Removes an entry from whichever agenda item's queue holds it (a leaving member may wait in several). */
+function removeEntryAnywhere(floor: FloorState, entryId: string): Record<string, QueueEntry[]> {
+  for (const [item, queue] of Object.entries(floor.queues)) {
+    if (queue.some((e) => e.id === entryId)) return withQueue(floor, item, queue.filter((e) => e.id !== entryId));
+  }
+  return floor.queues;
+}
+
+/**
+ * A participant has left the consultation (their reconnect grace ran out, they left, or they did
+ * not come back after a restart): their requests to speak are withdrawn on every agenda item, and
+ * a speech they hold ends with the outcome "left". Coming back, they ask again.
+ */
+export function decideDeparture(floor: FloorState, participantId: string, now: number): FloorEvent[] {
+  const events: FloorEvent[] = [];
+  for (const queue of Object.values(floor.queues)) {
+    for (const e of queue) if (e.participantId === participantId) events.push({ type: 'floor.withdrawn', data: { entryId: e.id, by: participantId, reason: 'left' } });
+  }
+  if (floor.speech?.participantId === participantId) events.push(endEvent(floor.speech, now, 'left', null));
+  return events;
+}
+
 /** Folds one floor event; `at` is the event's server time. */
 export function applyFloorEvent(floor: FloorState, event: FloorEvent, at: number): FloorState {
   const next = applyInner(floor, event, at);
@@ -346,7 +369,7 @@ function applyInner(floor: FloorState, event: FloorEvent, at: number): FloorStat
     }
     case 'floor.withdrawn':
     case 'floor.rejected':
-      return { ...floor, queues: removeEntry(floor, event.data.entryId) };
+      return { ...floor, queues: removeEntryAnywhere(floor, event.data.entryId) };
     case 'floor.reordered': {
       const queue = [...currentQueue(floor)];
       const from = queue.findIndex((e) => e.id === event.data.entryId);

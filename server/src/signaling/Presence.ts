@@ -48,10 +48,35 @@ export class Presence {
     return { previous: previous ? { ...previous } : undefined, entry };
   }
 
+  /**
+   * Someone expected back without a connection yet (in the room when the server stopped): shown
+   * as reconnecting, with their place kept for `graceMs`, then `onExpire`.
+   */
+  hold(consultationId: string, participant: Participant, now: number, graceMs: number, onExpire: () => void): Entry {
+    const room = this.room(consultationId);
+    const entry: Entry = {
+      participant,
+      status: 'online',
+      joinedAt: now,
+      socketId: undefined,
+      graceTimer: undefined,
+      view: { ...participant, status: 'online', joinedAt: now },
+    };
+    room.set(participant.id, entry);
+    this.startGrace(consultationId, entry, graceMs, onExpire);
+    return entry;
+  }
+
   /** The socket dropped: keep the place for `graceMs`, then call `onExpire`. */
   suspend(consultationId: string, participantId: string, socketId: string, graceMs: number, onExpire: () => void): Entry | undefined {
     const entry = this.get(consultationId, participantId);
     if (!entry || entry.socketId !== socketId) return undefined;
+    this.startGrace(consultationId, entry, graceMs, onExpire);
+    return entry;
+  }
+
+  private startGrace(consultationId: string, entry: Entry, graceMs: number, onExpire: () => void): void {
+    const participantId = entry.participant.id;
     entry.status = 'reconnecting';
     entry.view = { ...entry.view, status: 'reconnecting' };
     entry.socketId = undefined;
@@ -63,7 +88,6 @@ export class Presence {
       }
     }, graceMs);
     entry.graceTimer.unref();
-    return entry;
   }
 
   remove(consultationId: string, participantId: string): boolean {

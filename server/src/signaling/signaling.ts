@@ -13,6 +13,7 @@ import {
   type IngestView,
   type ClientToServerEvents,
   type ErrorBody,
+  type FloorDeparture,
   type JoinReply,
   type Participant,
   type ParsedRequest,
@@ -58,6 +59,26 @@ import { Presence, toPresent } from './Presence.js';
 import { TurnPacer } from './TurnPacer.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/** Per participant, what their departure withdrew (queue entries) or ended (a speech). */
+function departures(events: readonly StoredEvent[], state: ConsultationState): FloorDeparture[] {
+  const byParticipant = new Map<string, FloorDeparture>();
+  const of = (participantId: string) => {
+    let d = byParticipant.get(participantId);
+    if (!d) byParticipant.set(participantId, (d = { participantId, entryIds: [], speechId: null }));
+    return d;
+  };
+  for (const event of events) {
+    const e = event as StoredEvent & FloorEvent;
+    if (e.type === 'floor.withdrawn' && e.data.reason === 'left') of(e.data.by).entryIds.push(e.data.entryId);
+    if (e.type === 'floor.ended' && e.data.outcome === 'left') {
+      const { speechId } = e.data;
+      const speech = state.floor.speeches.find((s) => s.id === speechId);
+      if (speech) of(speech.participantId).speechId = speechId;
+    }
+  }
+  return [...byParticipant.values()];
+}
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** What a socket is, once joined. */
@@ -256,6 +277,10 @@ export class Signaling {
       const socketId = this.presence.socketOf(consultationId, participantId);
       if (socketId) this.io.to(socketId).emit('floor.rejected', { entryId, reason });
     }
+    // The moderators are told when someone's requests were withdrawn, or their speech ended, because they left.
+    const departed = departures(events, state);
+    const moderators = departed.length > 0 ? this.moderatorSockets(consultationId) : [];
+    if (moderators.length > 0) for (const d of departed) this.io.to(moderators).emit('floor.departed', d);
   }
 
   private onConnection(socket: IoSocket): void {
@@ -319,7 +344,13 @@ export class Signaling {
       }
     }
     const handler = this.handlers[name] as Handler<N>;
-    return handler(socket, ctx, parsed.data as ParsedRequest<N>);
+    // What the answer shows of the consultation is durable before it is sent: a query reads the
+    // state as it is now, which may hold events still on their way to the disk. (A change waits
+    // for its own write, which covers everything before it; the join waits for its snapshot.)
+    const seen = ctx ? this.deps.consultations.get(ctx.consultationId)?.seq : undefined;
+    const data = await handler(socket, ctx, parsed.data as ParsedRequest<N>);
+    if (ctx && seen !== undefined) await this.deps.consultations.settled(ctx.consultationId, seen);
+    return data;
   }
 
   /** The media room of a consultation (wired to the sockets when it was created). */
@@ -376,9 +407,11 @@ export class Signaling {
       this.dropBrowserMedia(consultationId, participant.id);
       const newContext: SocketContext = { consultationId, participant };
       this.contexts.set(socket.id, newContext);
-      if (!previous) {
-        await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.joined', data: { participantId: participant.id } }]);
-      }
+      // The log says whether they are in the room: a reconnect within the grace is not a new arrival;
+      // a return after the grace ran out, or after a restart, is.
+      await this.deps.consultations.commit(consultationId, (s) =>
+        s.attendance[participant.id]?.inRoom ? [] : [{ type: 'attendance.joined', data: { participantId: participant.id } }],
+      );
       // One join reply per turn of the loop (a burst's writes finish together), and the room's
       // broadcasts reach this socket only from here on: the reply below is built in this same turn,
       // so it holds everything said before and nothing arrives twice.
@@ -416,6 +449,7 @@ export class Signaling {
         studioAttendees: this.deps.consultations.get(consultationId)!.studios.attendees,
         myBallots: this.deps.voting.mine(consultationId, participant.id),
       };
+      await this.deps.consultations.settled(consultationId, this.deps.consultations.get(consultationId)!.seq);
       return reply;
     },
 
@@ -651,11 +685,26 @@ export class Signaling {
     this.contexts.delete(socket.id);
     const { consultationId, participant } = ctx;
     this.dropBrowserMedia(consultationId, participant.id);
-    const entry = this.presence.suspend(consultationId, participant.id, socket.id, this.deps.reconnectGraceMs, () => {
-      this.announce(consultationId, { kind: 'left', participantId: participant.id });
-      this.recordLeave(consultationId, participant.id, 'timeout');
-    });
+    const entry = this.presence.suspend(consultationId, participant.id, socket.id, this.deps.reconnectGraceMs, () => this.departed(consultationId, participant.id, 'timeout'));
     if (entry) this.announce(consultationId, { kind: 'upsert', participant: toPresent(entry) });
+  }
+
+  /**
+   * Participants who were in the room when the server stopped: shown as reconnecting, their place
+   * in the queue (and the floor) kept for the reconnect grace, as after a dropped link.
+   */
+  holdPlaces(stranded: readonly { consultationId: string; participantId: string }[]): void {
+    for (const { consultationId, participantId } of stranded) {
+      const participant = this.deps.consultations.get(consultationId)?.consultation.participants.find((p) => p.id === participantId);
+      if (!participant || this.presence.get(consultationId, participantId)) continue;
+      this.presence.hold(consultationId, participant, this.deps.clock(), this.deps.reconnectGraceMs, () => this.departed(consultationId, participantId, 'timeout'));
+    }
+  }
+
+  /** Their grace ran out: everyone is told they left, and the log withdraws their place in the queue. */
+  private departed(consultationId: string, participantId: string, reason: LeaveReason): void {
+    this.announce(consultationId, { kind: 'left', participantId });
+    this.deps.floor.depart(consultationId, participantId, reason).catch((err: unknown) => this.deps.log.error({ err, consultationId, participantId }, 'could not record a departure'));
   }
 
   private async leave(socketId: string, ctx: SocketContext, reason: LeaveReason): Promise<void> {
@@ -665,7 +714,7 @@ export class Signaling {
     if (this.presence.socketOf(consultationId, participant.id) === socketId) {
       this.presence.remove(consultationId, participant.id);
       this.announce(consultationId, { kind: 'left', participantId: participant.id });
-      await this.deps.consultations.commit(consultationId, () => [{ type: 'attendance.left', data: { participantId: participant.id, reason } }]);
+      await this.deps.floor.depart(consultationId, participant.id, reason);
     }
     this.io.sockets.sockets.get(socketId)?.leave(consultationId);
   }
@@ -682,12 +731,6 @@ export class Signaling {
       }, PRESENCE_BATCH_MS).unref();
     }
     batch.push(change);
-  }
-
-  private recordLeave(consultationId: string, participantId: string, reason: LeaveReason): void {
-    this.deps.consultations
-      .commit(consultationId, () => [{ type: 'attendance.left', data: { participantId, reason } }])
-      .catch((err: unknown) => this.deps.log.error({ err, consultationId, participantId }, 'could not record leave'));
   }
 
   /** Participants present now in a consultation. */

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -12,7 +13,8 @@ import { assertStoreId } from './EventStore.js';
  * - the **roll**: the set of participants who have voted, kept as a set (a sorted file,
  *   a Redis SET), so it holds no order and no time either.
  *
- * Neither is in the consultation log. A ballot is acknowledged only once both are durable.
+ * Neither is in the consultation log. Ballots are stored in batches of at least `MIX_SIZE`
+ * voters (see `SecretBox`), and a ballot is acknowledged only once its batch is durable.
  */
 export interface BoxEntry {
   receiptHash: string;
@@ -22,8 +24,10 @@ export interface BoxEntry {
 }
 
 export interface BallotBoxBackend {
-  /** Makes the entries (appended in order) and the new voters (added to the roll) durable. */
-  /** `eligible` is the motion's roll as snapshotted at the opening. */
+  /**
+   * Makes the entries (appended in order) and then the new voters (added to the roll) durable, in
+   * two writes. `eligible` is the motion's roll as snapshotted at the opening.
+   */
   persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[], eligible: readonly string[]): Promise<void>;
   load(consultationId: string, motionId: string, eligible: readonly string[]): Promise<{ entries: BoxEntry[]; voters: string[] }>;
   close(): Promise<void>;
@@ -35,16 +39,73 @@ export function boxEntryHash(prevHash: string, receiptHash: string, choices: rea
 }
 
 /**
- * One secret motion's box in memory: the roll, the latest choice per receipt, the chain
- * head. Changes are decided synchronously in arrival order and persisted pipelined.
+ * How many voters' ballots are stored together, at least: the box entries of a batch are
+ * shuffled and written together, then the batch's voters are added to the roll, so the stored
+ * bytes (write order included: Redis's append-only file, the box file's lines) tie an entry to
+ * no fewer than this many voters, or to all of them when fewer vote.
+ */
+export const MIX_SIZE = 10;
+
+interface Waiting {
+  /** The ballot's box entry; null when only the roll is to be completed (the entry was stored before a crash). */
+  entry: { receiptHash: string; choices: string[] } | null;
+  voter: string;
+  sealed: Deferred;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A ballot whose voter stopped waiting must not become an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/**
+ * One secret motion's box in memory: the roll, the latest choice per receipt, the chain head,
+ * and the ballots waiting for their batch.
+ *
+ * A new voter's ballot is accepted at once (the roll and the turnout count it, a second ballot
+ * of theirs is refused) but sealed, that is written and acknowledged, with at least `mixSize`
+ * others: once `2 × mixSize` wait, all but the latest `mixSize` are written, so whatever remains
+ * at the close is a full batch too; when everyone on the roll has voted, or at the close,
+ * everything waiting is written. A change of vote whose first entry is already stored is written
+ * at once (it adds no voter to the roll, so it tells nothing of who).
  */
 export class SecretBox {
+  /** Voters whose ballot was accepted (stored, or waiting for its batch). */
   readonly roll = new Set<string>();
+  /** The latest choice per receipt, accepted. */
   readonly latest = new Map<string, string[]>();
   entries = 0;
   headHash = GENESIS;
   /** Set when the close starts: no ballot is accepted after it. */
   closing = false;
+  /** Set when a write failed: the box must be loaded again from the store. */
+  broken = false;
+  private waiting: Waiting[] = [];
+  /** Voters and receipts already on disk. */
+  private storedVoters = 0;
+  private readonly storedReceipts = new Set<string>();
+  private readonly sealedReceipts = new Map<string, Promise<void>>();
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -52,42 +113,115 @@ export class SecretBox {
     readonly consultationId: string,
     readonly motionId: string,
     private readonly eligible: readonly string[],
+    private readonly mixSize = MIX_SIZE,
   ) {}
 
-  static async load(backend: BallotBoxBackend, consultationId: string, motionId: string, eligible: readonly string[]): Promise<SecretBox> {
-    const box = new SecretBox(backend, consultationId, motionId, eligible);
+  static async load(backend: BallotBoxBackend, consultationId: string, motionId: string, eligible: readonly string[], mixSize = MIX_SIZE): Promise<SecretBox> {
+    const box = new SecretBox(backend, consultationId, motionId, eligible, mixSize);
     const { entries, voters } = await backend.load(consultationId, motionId, eligible);
     for (const e of entries) {
       box.latest.set(e.receiptHash, e.choices);
+      box.storedReceipts.add(e.receiptHash);
       box.headHash = e.hash;
       box.entries++;
     }
     for (const v of voters) box.roll.add(v);
+    box.storedVoters = voters.length;
     return box;
   }
 
-  /** Records a ballot (an entry, a voter, or both) and resolves once it is durable. */
-  record(entry: { receiptHash: string; choices: string[] } | null, voter: string | null): Promise<void> {
-    const entries: BoxEntry[] = [];
-    if (entry) {
-      const hash = boxEntryHash(this.headHash, entry.receiptHash, entry.choices);
-      entries.push({ ...entry, prevHash: this.headHash, hash });
+  /** The smallest batch of voters written together. */
+  private get batchSize(): number {
+    return Math.max(1, Math.min(this.mixSize, this.eligible.length));
+  }
+
+  /**
+   * A new voter's ballot (with its entry), or the roll completed for an entry stored before a
+   * crash (entry null). Resolves once the voter's batch is durable.
+   */
+  cast(voter: string, entry: { receiptHash: string; choices: string[] } | null): Promise<void> {
+    this.roll.add(voter);
+    if (entry) this.latest.set(entry.receiptHash, entry.choices);
+    const waiting: Waiting = { entry, voter, sealed: deferred() };
+    this.waiting.push(waiting);
+    if (entry) this.sealedReceipts.set(entry.receiptHash, waiting.sealed.promise);
+    this.release();
+    return waiting.sealed.promise;
+  }
+
+  /** A voter changes their ballot (same receipt): resolves once the change is durable. */
+  change(receiptHash: string, choices: string[]): Promise<void> {
+    this.latest.set(receiptHash, choices);
+    const waiting = this.waiting.find((w) => w.entry?.receiptHash === receiptHash);
+    if (waiting) {
+      // Not written yet: the batch will carry the new choice.
+      waiting.entry = { receiptHash, choices };
+      return waiting.sealed.promise;
+    }
+    const written = this.write([{ receiptHash, choices }], [], []);
+    this.sealedReceipts.set(receiptHash, written);
+    return written;
+  }
+
+  /** Resolves once the latest choice of this receipt is durable (a retry is answered then). */
+  sealed(receiptHash: string): Promise<void> {
+    return this.sealedReceipts.get(receiptHash) ?? this.tail;
+  }
+
+  /** Writes everything still waiting (the close), and resolves once all of it is durable. */
+  sealAll(): Promise<void> {
+    this.flush(this.waiting.length);
+    return this.tail;
+  }
+
+  /** Writes as many waiting ballots as the batch rule allows. */
+  private release(): void {
+    const k = this.batchSize;
+    if (this.storedVoters + this.waiting.length >= this.eligible.length) this.flush(this.waiting.length);
+    else if (this.waiting.length >= 2 * k) this.flush(this.waiting.length - k);
+  }
+
+  private flush(count: number): void {
+    if (count <= 0) return;
+    const batch = this.waiting.slice(0, count);
+    this.waiting = this.waiting.slice(count);
+    this.storedVoters += batch.length;
+    const voters = batch.map((w) => w.voter);
+    const entries = batch.flatMap((w) => (w.entry ? [w.entry] : []));
+    void this.write(shuffle(entries), voters, batch);
+  }
+
+  /** Chains the entries (in the order given) and stores them, then the voters. */
+  private write(entries: { receiptHash: string; choices: string[] }[], voters: string[], batch: Waiting[]): Promise<void> {
+    const chained: BoxEntry[] = entries.map((e) => {
+      const hash = boxEntryHash(this.headHash, e.receiptHash, e.choices);
+      const entry = { receiptHash: e.receiptHash, choices: [...e.choices], prevHash: this.headHash, hash };
       this.headHash = hash;
       this.entries++;
-      this.latest.set(entry.receiptHash, entry.choices);
-    }
-    if (voter) this.roll.add(voter);
-    // The backend keeps call order and shares one write among concurrent ballots (group commit).
-    const write = this.backend.persist(this.consultationId, this.motionId, entries, voter ? [voter] : [], this.eligible);
+      this.storedReceipts.add(e.receiptHash);
+      return entry;
+    });
+    // The backend keeps call order; each batch is its own write (entries first, then the roll).
+    const written = this.backend.persist(this.consultationId, this.motionId, chained, shuffle([...voters]), this.eligible);
     const previous = this.tail;
-    this.tail = write.then(
+    this.tail = written.then(
       () => previous,
       () => previous,
     );
-    return write;
+    written.then(
+      () => {
+        for (const w of batch) w.sealed.resolve();
+      },
+      (err: unknown) => {
+        this.broken = true;
+        for (const w of [...batch, ...this.waiting]) w.sealed.reject(err as Error);
+        this.waiting = [];
+      },
+    );
+    return written;
   }
 
-  /** Resolves once everything recorded so far is durable. */
+  /** Resolves once everything written so far is durable (ballots still waiting for a batch are not). */
   durable(): Promise<void> {
     return this.tail;
   }
@@ -242,19 +376,17 @@ export class FileBallotBoxBackend implements BallotBoxBackend {
 /**
  * Redis backend: the box is a LIST `consult:box:<consultation>:<motion>` (a list, not a
  * stream: stream ids carry the time), the roll a SET `consult:roll:<consultation>:<motion>`.
- * Each ballot is one MULTI/EXEC, so the entry and the voter are stored together or not at all.
+ * A batch is two commands on one connection, in order: the shuffled entries, then the voters.
+ * A crash between them leaves entries whose voters complete the roll by retrying.
  */
 export class RedisBallotBoxBackend implements BallotBoxBackend {
   constructor(private readonly redis: Redis) {}
 
   async persist(consultationId: string, motionId: string, entries: BoxEntry[], voters: string[]): Promise<void> {
-    if (entries.length === 0 && voters.length === 0) return;
-    const tx = this.redis.multi();
-    if (entries.length > 0) tx.rpush(`consult:box:${consultationId}:${motionId}`, ...entries.map((e) => JSON.stringify(e)));
-    if (voters.length > 0) tx.sadd(`consult:roll:${consultationId}:${motionId}`, ...voters);
-    const results = await tx.exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error('redis transaction aborted');
+    // Two writes, the box first (a voter is never stored in the same command as an entry), and
+    // the roll only once the entries are stored: a voter on the roll without their entry could not vote again.
+    if (entries.length > 0) await this.redis.rpush(`consult:box:${consultationId}:${motionId}`, ...entries.map((e) => JSON.stringify(e)));
+    if (voters.length > 0) await this.redis.sadd(`consult:roll:${consultationId}:${motionId}`, ...voters);
   }
 
   async load(consultationId: string, motionId: string): Promise<{ entries: BoxEntry[]; voters: string[] }> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLOOR_REQUEST_TYPES } from '../floor.js';
+import { FLOOR_REQUEST_TYPES, SPEECH_OUTCOMES } from '../floor.js';
 
 const id = z.string().min(1).max(128);
 /** Limits are whole seconds' worth of milliseconds, from 10 s to 2 h; grace up to 5 min. */
@@ -78,7 +78,7 @@ const SpeechRecord = z.object({
   endedAt: z.number().nullable(),
   durationMs: z.number(),
   limitMs: z.number().nullable(),
-  outcome: z.enum(['done', 'moderator', 'timeout']).nullable(),
+  outcome: z.enum(SPEECH_OUTCOMES).nullable(),
 });
 const Totals = { count: z.number(), totalMs: z.number() };
 export const SpeechReportReply = z.object({

@@ -5,7 +5,7 @@ import { listen } from '../../net/listen';
 import { setSourceEnabled } from '../media/engine';
 import { refreshReport } from './actions';
 import { noteServerTime } from './clock';
-import { micFollowsFloor, selectSelfHoldsFloor } from './slice';
+import { micFollowsFloor, selectName, selectSelfHoldsFloor } from './slice';
 
 /** Retries of opening the microphone when the grant's permission reaches the SFU a moment late. */
 const MIC_RETRIES = 3;
@@ -23,6 +23,12 @@ export function subscribeFloor(socket: ConsultSocket): () => void {
     'floor.changed': ({ floor, serverTime }) => {
       noteServerTime(serverTime);
       store().setFloor(floor);
+    },
+    // To the moderator: someone left the consultation, and their requests (or their speech) with them.
+    'floor.departed': ({ participantId, entryIds, speechId }) => {
+      const name = selectName(store(), participantId) ?? '';
+      if (speechId) store().pushToast('floor.departedSpeech', { name });
+      else if (entryIds.length > 0) store().pushToast('floor.departedQueue', { name });
     },
     'floor.rejected': ({ reason }) => {
       if (reason) store().pushToast('floor.rejectedReason', { reason });

@@ -140,6 +140,11 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
           );
         })}
       </fieldset>
+      {own.sending && definition.ballot === 'secret' && (
+        <p className="note" role="status" data-testid="vote-sealing">
+          {t('vote.sealingNote')}
+        </p>
+      )}
       {own.unconfirmed && (
         <p className="note note--warn" role="alert">
           {t('vote.unconfirmedNote')}
@@ -148,7 +153,7 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
       <div className="ballot__actions">
         <button type="submit" className="btn btn--primary btn--vote" data-testid="vote-submit" aria-disabled={!ready || own.sending} aria-busy={own.sending}>
           <Icon name="check" size={22} />
-          {t(own.sending ? 'vote.sending' : own.unconfirmed ? 'vote.resend' : !decision && chosen.length === 0 ? 'vote.submitBlank' : onCancel ? 'vote.submitChange' : 'vote.submit')}
+          {t(own.sending ? (definition.ballot === 'secret' ? 'vote.sealing' : 'vote.sending') : own.unconfirmed ? 'vote.resend' : !decision && chosen.length === 0 ? 'vote.submitBlank' : onCancel ? 'vote.submitChange' : 'vote.submit')}
         </button>
         {onCancel && (
           <button type="button" className="btn" onClick={onCancel}>

@@ -82,6 +82,9 @@ function storageKey(motionId: string): string | null {
   return consultation && self ? ballotKey(consultation.id, motionId, self.id) : null;
 }
 
+/** How long a secret ballot may wait for its batch to be sealed before the client sends it again. */
+const SEALING_TIMEOUT_MS = 15 * 60_000;
+
 /**
  * Casts (or changes) our ballot. The same choices as a ballot still waiting for its
  * answer are sent with the same ballot id, so a retry is counted once; other choices get
@@ -103,7 +106,9 @@ export async function castVote(motionId: string, choices: string[]): Promise<boo
   state.patchOwnBallot(motionId, { sending: true, pending: sending.pending, unconfirmed: false });
 
   try {
-    const receipt = await request('motion.vote', { motionId, ballotId, choices, ...(secret && sending.secret ? { ballotSecret: sending.secret } : {}) });
+    // A secret ballot is answered once it is sealed with other voters' ballots (at least ten, or
+    // everyone), which may take until the vote closes: wait for it as long as the vote may run.
+    const receipt = await request('motion.vote', { motionId, ballotId, choices, ...(secret && sending.secret ? { ballotSecret: sending.secret } : {}) }, secret ? { timeoutMs: SEALING_TIMEOUT_MS } : {});
     saveBallot(key, { ...sending, pending: null, recorded: { ballotId, choices, receiptCode: receipt.receiptCode, receiptHash: receipt.receiptHash } });
     store().patchOwnBallot(motionId, { voted: true, choices, pending: null, sending: false, unconfirmed: false, ineligible: false });
     if (receipt.receiptCode && receipt.receiptHash) {

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { notFound, speechDeadline, type FloorView, type Participant, type SpeechReport } from '@consult/shared';
 import type { Logger } from 'pino';
 import type { ConsultationService } from '../../domain/ConsultationService.js';
-import type { ConsultationState } from '../../domain/consultation.js';
-import { FLOOR_EVENT_TYPES, decideTimeout, floorView, speechReport, type FloorContext, type FloorEvent } from '../../domain/floor.js';
+import type { ConsultationState, LeaveReason } from '../../domain/consultation.js';
+import { FLOOR_EVENT_TYPES, decideDeparture, decideTimeout, floorView, speechReport, type FloorContext, type FloorEvent } from '../../domain/floor.js';
 import type { StoredEvent } from '../../store/EventStore.js';
 
 export interface FloorServiceEvents {
@@ -61,6 +61,18 @@ export class FloorService extends EventEmitter<FloorServiceEvents> {
     });
     if (events.length > 0) this.changed(consultationId, state, events);
     return { result, version: state.floor.version };
+  }
+
+  /**
+   * A participant has left the consultation: the log records it (unless it already shows them
+   * gone, as after a restart), their queue entries are withdrawn and a speech they hold ends.
+   */
+  async depart(consultationId: string, participantId: string, reason: LeaveReason): Promise<void> {
+    const { state, events } = await this.consultations.commit(consultationId, (current, now) => [
+      ...(current.attendance[participantId]?.inRoom ? [{ type: 'attendance.left' as const, data: { participantId, reason } }] : []),
+      ...decideDeparture(current.floor, participantId, now),
+    ]);
+    if (events.some((e) => FLOOR_EVENT_TYPES.has(e.type))) this.changed(consultationId, state, events);
   }
 
   private changed(consultationId: string, state: ConsultationState, events: StoredEvent[]): void {

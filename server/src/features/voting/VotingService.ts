@@ -77,6 +77,11 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
   private async box(consultationId: string, motionId: string): Promise<SecretBox> {
     const key = `${consultationId}/${motionId}`;
     let box = this.boxes.get(key);
+    // A write failed: what the store holds is the truth.
+    if (box?.broken) {
+      this.boxes.delete(key);
+      box = undefined;
+    }
     if (!box) {
       const eligible = this.state(consultationId).motions[motionId]?.eligible ?? [];
       box = await SecretBox.load(this.ballots, consultationId, motionId, eligible);
@@ -165,23 +170,23 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
     const inRoll = box.roll.has(voter.id);
     const answer = (changed: boolean): VoteReceipt => ({ recorded: true, changed, receiptCode: receipt.code, receiptHash: receipt.hash });
     if (inRoll && existing && sameChoices(existing, input.choices)) {
-      // A retry: answer as the first time, once the first write is durable.
+      // A retry: answered as the first time, once that ballot is sealed.
       if (current.status === 'draft') throw invalidState('this motion is not open yet');
-      await box.durable();
+      await box.sealed(receipt.hash);
       return answer(false);
     }
     checkBallot(current, voter, input.choices);
     if (box.closing) throw invalidState('this motion is closed');
     if (inRoll && !existing) throw invalidState('you have already voted; a vote can be changed only from the device that cast it');
     if (inRoll && !current.definition.allowChange) throw invalidState('you have voted; this motion does not allow changing a vote');
-    if (!inRoll && existing && sameChoices(existing, input.choices)) {
-      // The entry was stored but the roll was not (a crash between the two writes): complete it.
-      await box.record(null, voter.id);
-      this.touch(consultationId, input.motionId);
-      return answer(false);
-    }
-    await box.record({ receiptHash: receipt.hash, choices: [...input.choices] }, inRoll ? null : voter.id);
+    let sealed: Promise<void>;
+    if (inRoll) sealed = box.change(receipt.hash, [...input.choices]);
+    // The entry was stored but the roll was not (a crash between the two writes): complete the roll.
+    else if (existing && sameChoices(existing, input.choices)) sealed = box.cast(voter.id, null);
+    else sealed = box.cast(voter.id, { receiptHash: receipt.hash, choices: [...input.choices] });
     this.touch(consultationId, input.motionId);
+    // Acknowledged once sealed: stored together with other voters' ballots (see SecretBox).
+    await sealed;
     return answer(inRoll);
   }
 
@@ -193,7 +198,7 @@ export class VotingService extends EventEmitter<VotingServiceEvents> {
       box = await this.box(consultationId, motionId);
       box.closing = true;
       // Every accepted ballot is in the box on disk before the close is decided.
-      await box.durable();
+      await box.sealAll();
     }
     try {
       const { state } = await this.consultations.commit(consultationId, (_current, now) =>
