@@ -22,8 +22,9 @@ const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 300);
 const G = Number(process.argv[3] ?? process.env.BENCH_GRANTS ?? 50);
 const ADMIN = 'bench-admin';
 
-async function open(url: string): Promise<Socket> {
-  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 120_000 });
+/** A connection; `token` (a join link's) is needed by our server at the handshake, not by the bare arm. */
+async function open(url: string, token?: string): Promise<Socket> {
+  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 120_000, ...(token ? { query: { token } } : {}) });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -90,12 +91,12 @@ async function ours(): Promise<{ latencies: number[]; eventBytes: number; kill: 
   const created = (await res.json()) as { participants: { id: string; role: string; joinUrl: string }[] };
   const token = (joinUrl: string) => new URL(joinUrl, url).searchParams.get('token')!;
   const [chairLink, ...memberLinks] = created.participants;
-  const chair = await open(url);
+  const chair = await open(url, token(chairLink!.joinUrl));
   await call(chair, 'session.join', { token: token(chairLink!.joinUrl) });
   const members: Socket[] = [];
   for (let i = 0; i < memberLinks.length; i += 50) {
     const batch = await Promise.all(memberLinks.slice(i, i + 50).map(async (l) => {
-      const s = await open(url);
+      const s = await open(url, token(l.joinUrl));
       await call(s, 'session.join', { token: token(l.joinUrl) });
       return s;
     }));

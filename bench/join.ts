@@ -66,7 +66,8 @@ if (MEMBERS_CONSUME !== 'all' && MEMBERS_CONSUME !== 'publisher') throw new Erro
 
 async function signallingJoin(url: string, event: string, payload: unknown): Promise<{ socket: Socket; ms: number; bytes: number }> {
   const t0 = performance.now();
-  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 120_000 });
+  const token = (payload as { token?: string }).token;
+  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 120_000, query: { token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

@@ -91,7 +91,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   const port = await freePort();
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawnPinnedServer([...nodeArgs, 'server/dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RTC_LISTEN_IP: '127.0.0.1', ...env });
+  // Every load generator connects from one address: the per-address handshake limit is not what is measured.
+  const child = spawnPinnedServer([...nodeArgs, 'server/dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RTC_LISTEN_IP: '127.0.0.1', HANDSHAKES_PER_ADDRESS: '1000000', CLIENT_DIR: 'client/dist-e2e', ...env });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/health`);

@@ -206,7 +206,7 @@ export class WrtcPeer {
     const t0 = performance.now();
     const since = () => performance.now() - t0;
     const timings: PeerTimings = { joinedMs: NaN, recvConnectedMs: NaN, firstPacketMs: NaN, firstVideoPacketMs: NaN, firstFrameMs: NaN, statsDecodedMs: NaN };
-    const socket: ConsultSocket = io(this.options.url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: REQUEST_TIMEOUT_MS });
+    const socket: ConsultSocket = io(this.options.url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: REQUEST_TIMEOUT_MS, query: { token: this.options.token } });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

@@ -6,40 +6,53 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Server as IoServerClass } from 'socket.io';
-import { paceUpgrades } from './signaling/TurnPacer.js';
 import pino, { type Logger } from 'pino';
-import { AppError, ErrorCode, type ErrorBody } from '@consult/shared';
 import { MediaService } from '@consult/sfu';
 import type { ServerConfig } from './config.js';
-import { ConsultationService, newId } from './domain/ConsultationService.js';
-import { FloorService } from './features/floor/FloorService.js';
+import type { ActionServices } from './actions/action.js';
+import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
+import { newId } from './ids.js';
+import { ConsultationService } from './log/ConsultationService.js';
+import { EventBus } from './log/EventBus.js';
+import { Attendance } from './features/attendance/Attendance.js';
+import { registerConsultationRoutes } from './features/consultations/routes.js';
+import { FloorTimer } from './features/floor/FloorTimer.js';
+import { registerFloorReactions } from './features/floor/reactions.js';
 import { registerFloorRoutes } from './features/floor/routes.js';
-import { VotingService } from './features/voting/VotingService.js';
-import { registerVotingRoutes } from './features/voting/routes.js';
-import { TranscriptService } from './features/transcript/TranscriptService.js';
-import { loadTranscriber } from './features/transcript/loadTranscriber.js';
-import { registerTranscriptRoutes } from './features/transcript/routes.js';
-import type { Transcriber } from './features/transcript/asr/types.js';
+import { registerMediaReactions } from './features/media/reactions.js';
+import { MediaVisibility } from './features/media/visibility.js';
 import { StudioService } from './features/studios/StudioService.js';
+import { registerStudioReactions } from './features/studios/reactions.js';
 import { registerStudioRoutes } from './features/studios/routes.js';
 import { registerWhipRoutes } from './features/studios/whipRoutes.js';
-import { signJoinToken, verifyJoinToken, type JoinClaims } from './domain/tokens.js';
+import { loadTranscriber } from './features/transcript/loadTranscriber.js';
+import type { Transcriber } from './features/transcript/asr/types.js';
+import { TranscriptService } from './features/transcript/TranscriptService.js';
+import { registerTranscriptReactions } from './features/transcript/reactions.js';
+import { registerTranscriptRoutes } from './features/transcript/routes.js';
+import { BallotBoxes } from './features/voting/BallotBoxes.js';
+import { registerVotingReactions } from './features/voting/reactions.js';
+import { registerVotingRoutes } from './features/voting/routes.js';
+import { VotingTimer } from './features/voting/VotingTimer.js';
+import { registerHttpBasics } from './http/basics.js';
 import { Metrics } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
-import { registerConsultationRoutes } from './features/consultations/routes.js';
-import { openStore, type EventStore } from './store/index.js';
+import { socketAudience } from './signaling/Audience.js';
+import { handshakeGate } from './signaling/handshakeGate.js';
+import { Presence } from './signaling/Presence.js';
 import { Signaling, type IoServer } from './signaling/signaling.js';
+import { paceUpgrades } from './signaling/TurnPacer.js';
+import { openStore, type EventStore } from './store/index.js';
 
 export interface App {
   http: FastifyInstance;
   io: IoServer;
   consultations: ConsultationService;
-  floor: FloorService;
-  voting: VotingService;
+  ballots: BallotBoxes;
   transcripts: TranscriptService;
   studios: StudioService;
   media: MediaService;
-  signaling: Signaling;
+  attendance: Attendance;
   store: EventStore;
   log: Logger;
   /** Signs a join link token for a participant (used by the REST API and the demo seed). */
@@ -49,23 +62,11 @@ export interface App {
   close: () => Promise<void>;
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  [ErrorCode.VALIDATION]: 400,
-  [ErrorCode.TOKEN_INVALID]: 401,
-  [ErrorCode.TOKEN_EXPIRED]: 401,
-  [ErrorCode.UNAUTHORIZED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.INVALID_STATE]: 409,
-  [ErrorCode.STALE]: 409,
-  [ErrorCode.NO_FLOOR]: 403,
-  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
-  [ErrorCode.RATE_LIMITED]: 429,
-  [ErrorCode.MEDIA]: 503,
-  [ErrorCode.INTERNAL]: 500,
-};
-
-/** Builds the whole server (store, SFU, HTTP, signaling) without listening: tests and main share it. */
+/**
+ * Builds the whole server without listening (tests and main share it): the store and the
+ * consultation logs, the SFU, the features' services and reactions on the event bus, the REST
+ * API and the socket.io transport.
+ */
 export async function buildApp(
   config: ServerConfig,
   options: { clock?: () => number; logger?: Logger; transcriber?: Transcriber; store?: EventStore } = {},
@@ -74,18 +75,20 @@ export async function buildApp(
   const log = options.logger ?? pino({ level: config.logLevel });
   const store = options.store ?? (await openStore({ redisUrl: config.redisUrl, dataDir: config.dataDir }));
   const secret = config.tokenSecret ?? (await store.secret('join-token', () => randomBytes(32).toString('base64url')));
-  const consultations = new ConsultationService(store, clock);
+
+  // The log: every consultation replayed; changes go through the one commit point and its bus.
+  const bus = new EventBus(log.child({ module: 'reactions' }));
+  const consultations = new ConsultationService(store, bus, clock);
   const stranded = await consultations.load();
   log.info({ store: store.kind, consultations: consultations.all().length }, 'consultation logs replayed');
-  const floor = new FloorService(consultations, newId, clock, log.child({ module: 'floor' }));
-  const voting = new VotingService(consultations, store.ballots, newId, clock, log.child({ module: 'voting' }));
-  await voting.load();
 
   const media = new MediaService(config.media, log.child({ module: 'sfu' }));
   await media.start();
-  const transcriber = options.transcriber ?? (await loadTranscriber(config.dataDir, log.child({ module: 'asr' })));
-  const studios = new StudioService(consultations, media, config, newId, log.child({ module: 'studios' }));
+  const ballots = new BallotBoxes(consultations, store.ballots);
+  await ballots.load();
+  const studios = new StudioService(consultations, media, config, log.child({ module: 'studios' }));
   await studios.load();
+  const transcriber = options.transcriber ?? (await loadTranscriber(config.dataDir, log.child({ module: 'asr' })));
   const transcripts = new TranscriptService({
     consultations,
     media,
@@ -96,6 +99,16 @@ export async function buildApp(
     log: log.child({ module: 'transcript' }),
     speechSource: (consultationId, participantId) => (studios.feedReplacesMic(consultationId, participantId) ? 'ingest-audio' : 'mic'),
   });
+  const visibility = new MediaVisibility(studios);
+
+  const issueToken = (consultationId: string, participantId: string): string => {
+    const participant = consultations.get(consultationId)?.consultation.participants.find((p) => p.id === participantId);
+    if (!participant) throw new Error(`no participant ${participantId} in ${consultationId}`);
+    const claims: JoinClaims = { consultationId, participantId, role: participant.role, exp: Math.floor(clock() / 1000) + config.tokenTtlSeconds };
+    return signJoinToken(claims, secret);
+  };
+  const verifyToken = (token: string) => verifyJoinToken(token, secret, Math.floor(clock() / 1000));
+  const joinUrl = (token: string) => `${config.publicUrl ?? ''}/join?token=${encodeURIComponent(token)}`;
 
   const http = Fastify({
     loggerInstance: log.child({ module: 'http' }),
@@ -104,46 +117,7 @@ export async function buildApp(
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   useZodValidation(http);
-
-  const issueToken = (consultationId: string, participantId: string): string => {
-    const state = consultations.get(consultationId);
-    const participant = state?.consultation.participants.find((p) => p.id === participantId);
-    if (!participant) throw new Error(`no participant ${participantId} in ${consultationId}`);
-    const claims: JoinClaims = { consultationId, participantId, role: participant.role, exp: Math.floor(clock() / 1000) + config.tokenTtlSeconds };
-    return signJoinToken(claims, secret);
-  };
-  const verifyToken = (token: string) => verifyJoinToken(token, secret, Math.floor(clock() / 1000));
-  const joinUrl = (token: string) => `${config.publicUrl ?? ''}/join?token=${encodeURIComponent(token)}`;
-
-  http.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    let body: ErrorBody;
-    let status: number;
-    if (error instanceof AppError) {
-      body = error.toBody();
-      status = STATUS_BY_CODE[error.code] ?? 400;
-    } else if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      body = { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'request body is too large (limit 1 MB)' };
-      status = 413;
-    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own refusals: malformed JSON, wrong content type, empty body…
-      body = { code: ErrorCode.VALIDATION, message: error.message };
-      status = error.statusCode;
-    } else {
-      request.log.error({ err: error }, 'request failed');
-      body = { code: ErrorCode.INTERNAL, message: 'internal error; see the server log' };
-      status = 500;
-    }
-    void reply.status(status).send({ error: body });
-  });
-  http.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasClient) {
-      void reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0]}` } });
-      return;
-    }
-    // Client-side routes (/join, /room…) all load the single-page app.
-    void reply.sendFile('index.html');
-  });
-
+  const hasClient = existsSync(path.join(config.clientDir, 'index.html'));
   await http.register(fastifySwagger, {
     openapi: {
       info: { title: 'Remote consultation API', version: '0.1.0', description: 'Create consultations and issue join links; read their state.' },
@@ -152,49 +126,70 @@ export async function buildApp(
   });
   await http.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
+  // The transport: handshakes are admitted on their join link before engine.io does any work.
+  const admit = handshakeGate({
+    accepts: (token) => {
+      try {
+        const claims = verifyToken(token);
+        return consultations.get(claims.consultationId)?.consultation.participants.some((p) => p.id === claims.participantId) ?? false;
+      } catch {
+        return false;
+      }
+    },
+    perAddress: config.handshakesPerAddress,
+    windowMs: 10_000,
+    trustProxy: config.trustProxy,
+  });
   const io: IoServer = new IoServerClass(http.server, {
     serveClient: false,
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    connectionStateRecovery: undefined,
+    // Long-polling handshakes (the WebSocket ones were admitted before their turn, in paceUpgrades).
+    allowRequest: (req, callback) => {
+      if (req.headers.upgrade) return callback(null, true);
+      const verdict = admit(req);
+      callback(verdict.ok ? null : verdict.message, verdict.ok);
+    },
   });
-  paceUpgrades(http.server);
-  const signaling = new Signaling(io, {
+  paceUpgrades(http.server, undefined, admit);
+  const presence = new Presence();
+  const audience = socketAudience(io, presence);
+  const attendance = new Attendance({
     consultations,
-    floor,
-    voting,
-    transcripts,
-    studios,
-    newId,
+    presence,
     media,
-    verifyToken,
-    reconnectGraceMs: config.reconnectGraceMs,
+    audience,
+    hasFeed: (consultationId, participantId) => studios.hasIngestPoint(consultationId, participantId),
+    graceMs: config.reconnectGraceMs,
     clock,
-    log: log.child({ module: 'signaling' }),
+    log: log.child({ module: 'attendance' }),
   });
-  // Who was in the room when the server stopped keeps their place for the reconnect grace.
-  signaling.holdPlaces(stranded);
-  const metrics = new Metrics(consultations, signaling.presence, media);
+  const services: ActionServices = { consultations, media, presence, ballots, studios, transcripts, visibility, clock };
+  const signaling = new Signaling(io, { services, attendance, verifyToken, newId, log: log.child({ module: 'signaling' }) });
 
-  http.get('/health', { schema: { hide: true } }, async (_req, reply) => {
-    const healthy = media.pool.size > 0;
-    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', workers: media.pool.size, store: store.kind });
-  });
-  http.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4').send(await metrics.render()),
-  );
+  // What follows from committed events and from the media server.
+  const floorTimer = new FloorTimer(consultations, clock, log.child({ module: 'floor' }));
+  const votingTimer = new VotingTimer(consultations, ballots, clock, log.child({ module: 'voting' }));
+  registerMediaReactions({ media, consultations, visibility, audience });
+  registerFloorReactions({ bus, media, audience, timer: floorTimer, clock, log: log.child({ module: 'floor' }) });
+  registerVotingReactions({ bus, consultations, ballots, timer: votingTimer, audience, log: log.child({ module: 'voting' }) });
+  registerTranscriptReactions({ bus, media, consultations, transcripts, audience });
+  registerStudioReactions({ bus, consultations, media, studios, transcripts, audience });
+  // Who was in the room when the server stopped keeps their place for the reconnect grace;
+  // speeches and motions whose time ran out meanwhile end now, at their deadline.
+  attendance.holdPlaces(stranded);
+  floorTimer.armAll();
+  votingTimer.armAll();
 
-  await registerConsultationRoutes(http, { config, consultations, signaling, issueToken, verifyToken, joinUrl });
-  await registerFloorRoutes(http, { config, floor, clock });
-  await registerVotingRoutes(http, { config, consultations, voting });
-  await registerStudioRoutes(http, { config, studios });
+  const metrics = new Metrics(consultations, presence, media);
+  registerHttpBasics(http, { media, store, metrics, hasClient });
+  await registerConsultationRoutes(http, { config, consultations, attendance, issueToken, verifyToken, joinUrl });
+  await registerFloorRoutes(http, { config, consultations, clock });
+  await registerVotingRoutes(http, { config, consultations, ballots });
+  await registerStudioRoutes(http, { config, consultations, studios });
   await registerWhipRoutes(http, { studios });
   await registerTranscriptRoutes(http, { config, consultations, transcripts, verifyToken, clock });
-  // Speeches whose time ran out while the server was down end now, at their deadline.
-  floor.armAll();
-
-  const hasClient = existsSync(path.join(config.clientDir, 'index.html'));
   if (hasClient) {
     await http.register(fastifyStatic, { root: config.clientDir, wildcard: false, index: ['index.html'] });
   } else {
@@ -206,12 +201,11 @@ export async function buildApp(
     http,
     io,
     consultations,
-    floor,
-    voting,
+    ballots,
     transcripts,
     studios,
     media,
-    signaling,
+    attendance,
     store,
     log,
     issueToken,
@@ -222,8 +216,8 @@ export async function buildApp(
     async close() {
       if (closed) return;
       closed = true;
-      floor.close();
-      voting.shutdown();
+      floorTimer.close();
+      votingTimer.close();
       await transcripts.close();
       await studios.close();
       await transcriber.close();

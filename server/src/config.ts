@@ -24,6 +24,8 @@ export interface ServerConfig {
   media: MediaConfig;
   /** RTMP ingest points listen on ports from this range (0: any free port, for tests). */
   ingest: { portMin: number; portMax: number; host: string };
+  /** socket.io handshakes one address may start per 10 s (members behind one county NAT share an address). */
+  handshakesPerAddress: number;
 }
 
 const int = (value: string | undefined, fallback: number, name: string): number => {
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     clientDir: path.resolve(env.CLIENT_DIR || path.join(root, 'client', 'dist')),
     logLevel: env.LOG_LEVEL || 'info',
+    handshakesPerAddress: int(env.HANDSHAKES_PER_ADDRESS, 600, 'HANDSHAKES_PER_ADDRESS') || 600,
     ingest: {
       portMin: int(env.INGEST_PORT_MIN, 1935, 'INGEST_PORT_MIN'),
       portMax: int(env.INGEST_PORT_MAX, 1954, 'INGEST_PORT_MAX'),
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxIncomingBitrate: int(env.RTC_MAX_INCOMING_BITRATE, 2_500_000, 'RTC_MAX_INCOMING_BITRATE'),
       logLevel: 'warn',
       consumersPerRouter: int(env.MEDIA_CONSUMERS_PER_ROUTER, 500, 'MEDIA_CONSUMERS_PER_ROUTER') || 500,
+      idleCloseMs: int(env.MEDIA_ROOM_IDLE_MS, 300_000, 'MEDIA_ROOM_IDLE_MS'),
     },
   };
 }

@@ -40,7 +40,7 @@ async function freeRtpPort(): Promise<number> {
  * `close()` is idempotent and closes the transport (and so the consumer) and ffmpeg.
  */
 export class AudioTap extends EventEmitter<AudioTapEvents> {
-  private closed = false;
+  private closedFlag = false;
   private leftover: Buffer | null = null;
 
   private constructor(
@@ -89,12 +89,16 @@ export class AudioTap extends EventEmitter<AudioTapEvents> {
       const tap = new AudioTap(transport, consumer, ffmpeg, dir);
       // Give ffmpeg a moment to bind its port before the first packets come.
       await new Promise((r) => setTimeout(r, 250));
-      if (!tap.closed) await consumer.resume();
+      if (!tap.closedFlag) await consumer.resume();
       return tap;
     } catch (err) {
       transport.close();
       throw err;
     }
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
   }
 
   get producerId(): string {
@@ -117,8 +121,8 @@ export class AudioTap extends EventEmitter<AudioTapEvents> {
   }
 
   close(reason = 'closed'): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closedFlag) return;
+    this.closedFlag = true;
     this.transport.close();
     if (this.ffmpeg.exitCode === null) this.ffmpeg.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });

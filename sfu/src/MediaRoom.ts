@@ -1,16 +1,43 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { AppError, ErrorCode, notFound, type ConsumerInfo, type MediaSource, type TransportInfo } from '@consult/shared';
+import { AppError, ErrorCode, notFound, type ConsumerInfo, type MediaSource, type ProducerInfo, type TransportInfo } from '@consult/shared';
+import { AudioTap } from './AudioTap.js';
 import { DEFAULT_CONSUMERS_PER_ROUTER, KEY_FRAME_REQUEST_DELAY_MS, MEDIA_CODECS, type MediaConfig } from './config.js';
+import { RtpOutput } from './RtpOutput.js';
+import type { DtlsParameters, FeedTransport, IceParameters, MediaProducer, PeerStats, RtpCapabilities, RtpParameters, RtpTransport } from './types.js';
 
 /** The close reason of a room whose worker went away. */
 export const WORKER_CLOSED = 'worker closed';
 
-interface ProducerData {
+/** What the room keeps on each producer (its mediasoup appData). */
+export interface ProducerAppData {
   participantId: string;
   source: MediaSource;
   /** What the participant's client asked for; the producer is paused if this is true or policy says off air. */
   clientPaused: boolean;
+}
+
+/** What the room keeps on each transport (its mediasoup appData). */
+export interface TransportAppData {
+  participantId: string;
+  direction: 'send' | 'recv';
+  owner: TransportOwner;
+}
+
+/** The room's data of a producer: every producer is created by `produce`, which sets it. */
+export function producerData(producer: types.Producer): ProducerAppData {
+  return producer.appData as ProducerAppData;
+}
+
+/** The room's data of a transport: every transport is created by `addTransport`, which sets it. */
+export function transportData(transport: types.Transport): TransportAppData {
+  return transport.appData as TransportAppData;
+}
+
+/** What everyone is told of a producer. */
+export function producerInfo(producer: types.Producer): ProducerInfo {
+  const data = producerData(producer);
+  return { producerId: producer.id, participantId: data.participantId, kind: producer.kind, source: data.source, paused: producer.paused };
 }
 
 /** Where a room finds workers for the routers its receivers spill onto (the worker pool). */
@@ -95,6 +122,10 @@ export class MediaPeer {
 }
 
 export interface MediaRoomEvents {
+  /** A producer was created (a browser's, or a studio feed's). */
+  producerAdded: [ProducerInfo];
+  /** A producer was paused or resumed: by its own client, or by the audio policy (`byPolicy`, the owner's client must follow). */
+  producerUpdated: [ProducerInfo, { byPolicy: boolean }];
   producerClosed: [{ producerId: string; participantId: string }];
   consumerClosed: [{ participantId: string; consumerId: string; producerId: string }];
   activeSpeaker: [string | null];
@@ -116,6 +147,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private readonly extra: RouterSlot[] = [];
   private readonly slotOfTransport = new Map<string, RouterSlot>();
   private opening: Promise<RouterSlot | undefined> | null = null;
+  /** Local outputs (the public stream's inputs) and transcript taps: closed with the room, and they keep it in use. */
+  private readonly outputs = new Set<{ close(): void; readonly closed: boolean }>();
 
   private constructor(
     readonly consultationId: string,
@@ -128,7 +161,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     super();
     this.home = { router, worker, receivers: new Map(), pipes: new Map(), pending: 0 };
     speakerObserver.on('dominantspeaker', ({ producer }: { producer: types.Producer }) => {
-      const data = producer.appData as ProducerData;
+      const data = producerData(producer);
       this.activeSpeakerId = data.participantId;
       this.emit('activeSpeaker', data.participantId);
     });
@@ -218,7 +251,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return this.closed;
   }
 
-  get rtpCapabilities(): types.RtpCapabilities {
+  get rtpCapabilities(): RtpCapabilities {
     return this.router.rtpCapabilities;
   }
 
@@ -256,11 +289,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const peer = this.peers.get(participantId);
     if (!peer) return;
     for (const transport of [...peer.transports.values()]) {
-      if ((transport.appData as { owner?: TransportOwner }).owner === owner) transport.close();
+      if (transportData(transport).owner === owner) transport.close();
     }
   }
 
-  setCapabilities(participantId: string, rtpCapabilities: types.RtpCapabilities): number {
+  setCapabilities(participantId: string, rtpCapabilities: RtpCapabilities): number {
     const peer = this.peer(participantId);
     peer.rtpCapabilities = rtpCapabilities;
     let consumable = 0;
@@ -312,7 +345,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         enableTcp: this.config.enableTcp,
         preferUdp: true,
         initialAvailableOutgoingBitrate: this.config.initialOutgoingBitrate,
-        appData: { participantId, direction, owner },
+        appData: { participantId, direction, owner } satisfies TransportAppData,
       }),
     );
     if (direction === 'send') {
@@ -336,40 +369,40 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     direction: 'send' | 'recv',
     remote?: { ip: string; port: number },
     owner: TransportOwner = 'feed',
-  ): Promise<types.PlainTransport> {
+  ): Promise<RtpTransport> {
     const transport = await this.addTransport(participantId, direction, (router) =>
       router.createPlainTransport({
         listenIp: { ip: this.config.listenIp, announcedIp: this.config.announcedIp },
         rtcpMux: true,
         comedia: direction === 'send',
-        appData: { participantId, direction, owner },
+        appData: { participantId, direction, owner } satisfies TransportAppData,
       }),
     );
     if (remote) await mediaCall(() => transport.connect(remote));
     return transport;
   }
 
-  async connectTransport(participantId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+  async connectTransport(participantId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     const transport = this.peer(participantId).webRtcTransport(transportId);
     await mediaCall(() => transport.connect({ dtlsParameters }));
   }
 
-  async restartIce(participantId: string, transportId: string): Promise<types.IceParameters> {
+  async restartIce(participantId: string, transportId: string): Promise<IceParameters> {
     const transport = this.peer(participantId).webRtcTransport(transportId);
     return mediaCall(() => transport.restartIce());
   }
 
   async produce(
     participantId: string,
-    request: { transportId: string; kind: 'audio' | 'video'; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean },
-  ): Promise<types.Producer> {
+    request: { transportId: string; kind: 'audio' | 'video'; source: MediaSource; rtpParameters: RtpParameters; paused: boolean },
+  ): Promise<MediaProducer> {
     const peer = this.peer(participantId);
     const transport = peer.transport(request.transportId);
-    if ((transport.appData as { direction: string }).direction !== 'send') {
+    if (transportData(transport).direction !== 'send') {
       throw new AppError(ErrorCode.INVALID_STATE, 'produce needs a send transport');
     }
     for (const existing of peer.producers.values()) {
-      if ((existing.appData as ProducerData).source === request.source) {
+      if (producerData(existing).source === request.source) {
         throw new AppError(ErrorCode.INVALID_STATE, `a ${request.source} producer already exists; close it first`);
       }
     }
@@ -380,7 +413,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         rtpParameters: request.rtpParameters,
         paused: request.paused || offAir,
         ...(request.kind === 'video' ? { keyFrameRequestDelay: KEY_FRAME_REQUEST_DELAY_MS } : {}),
-        appData: { participantId, source: request.source, clientPaused: request.paused } satisfies ProducerData,
+        appData: { participantId, source: request.source, clientPaused: request.paused } satisfies ProducerAppData,
       }),
     );
     peer.producers.set(producer.id, producer);
@@ -392,6 +425,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (producer.kind === 'audio') {
       await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
+    if (!producer.closed) this.emit('producerAdded', producerInfo(producer));
     return producer;
   }
 
@@ -411,14 +445,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * The participant's client pauses or resumes a producer. Resuming a microphone that
    * the policy keeps off air is refused with NO_FLOOR and changes nothing.
    */
-  async setClientPaused(participantId: string, producerId: string, paused: boolean): Promise<types.Producer> {
+  async setClientPaused(participantId: string, producerId: string, paused: boolean): Promise<ProducerInfo> {
     const producer = this.peer(participantId).producer(producerId);
-    const data = producer.appData as ProducerData;
+    const data = producerData(producer);
     const offAir = producer.kind === 'audio' && !this.onAir(participantId);
     if (!paused && offAir) throw new AppError(ErrorCode.NO_FLOOR, 'only the floor holder and the moderator may speak; ask for the floor');
     data.clientPaused = paused;
-    await this.sync(producer);
-    return producer;
+    await this.sync(producer, false);
+    return producerInfo(producer);
   }
 
   /**
@@ -426,7 +460,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * the floor) have their microphone opened for them: their clients follow.
    * Returns the producers whose paused state changed.
    */
-  enforceAudioPolicy(opened: readonly string[] = []): Promise<types.Producer[]> {
+  enforceAudioPolicy(opened: readonly string[] = []): Promise<ProducerInfo[]> {
     // One pass at a time, in order, so a later floor change is never overtaken by an earlier one.
     const run = () => this.enforceNow(opened);
     const result = this.policyTail.then(run, run);
@@ -434,27 +468,29 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return result;
   }
 
-  private async enforceNow(opened: readonly string[]): Promise<types.Producer[]> {
-    const changed: types.Producer[] = [];
+  private async enforceNow(opened: readonly string[]): Promise<ProducerInfo[]> {
+    const changed: ProducerInfo[] = [];
     for (const peer of this.peers.values()) {
       for (const producer of peer.producers.values()) {
         if (producer.kind !== 'audio') continue;
-        const data = producer.appData as ProducerData;
+        const data = producerData(producer);
         const onAir = this.onAir(peer.participantId);
         if (opened.includes(peer.participantId) && onAir) data.clientPaused = false;
         // Going off air also closes the microphone from the client's point of view: it must ask again.
         if (!onAir) data.clientPaused = true;
-        if (await this.sync(producer)) changed.push(producer);
+        if (await this.sync(producer, true)) changed.push(producerInfo(producer));
       }
     }
     return changed;
   }
 
-  private async sync(producer: types.Producer): Promise<boolean> {
-    const data = producer.appData as ProducerData;
+  /** Pauses or resumes the producer as its client and the policy say; tells listeners when it changed. */
+  private async sync(producer: types.Producer, byPolicy: boolean): Promise<boolean> {
+    const data = producerData(producer);
     const shouldPause = data.clientPaused || (producer.kind === 'audio' && !this.onAir(data.participantId));
     if (producer.closed || producer.paused === shouldPause) return false;
     await mediaCall(() => (shouldPause ? producer.pause() : producer.resume()));
+    this.emit('producerUpdated', producerInfo(producer), { byPolicy });
     return true;
   }
 
@@ -468,13 +504,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
       throw new AppError(ErrorCode.MEDIA, 'your browser cannot decode this track');
     }
-    const transport = [...peer.transports.values()].find((t) => (t.appData as { direction: string }).direction === 'recv');
+    const transport = [...peer.transports.values()].find((t) => transportData(t).direction === 'recv');
     if (!transport) throw new AppError(ErrorCode.INVALID_STATE, 'create a recv transport first');
     for (const existing of peer.consumers.values()) {
       if (existing.producerId === producerId) throw new AppError(ErrorCode.INVALID_STATE, 'already consuming this producer');
     }
     const producer = owner.producer(producerId);
-    const data = producer.appData as ProducerData;
+    const data = producerData(producer);
     const slot = this.slotOfTransport.get(transport.id) ?? this.home;
     if (slot !== this.home) await this.pipe(producerId, slot);
     const consumer = await mediaCall(() =>
@@ -535,16 +571,100 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return undefined;
   }
 
-  /** Every producer in the room, with its owner and source. */
-  producers(): { producer: types.Producer; participantId: string; source: MediaSource }[] {
-    const list = [];
+  /** Every open producer in the room. */
+  producerInfos(): ProducerInfo[] {
+    const list: ProducerInfo[] = [];
+    for (const peer of this.peers.values()) for (const producer of peer.producers.values()) if (!producer.closed) list.push(producerInfo(producer));
+    return list;
+  }
+
+  /** A participant's open producers. */
+  producersOf(participantId: string): ProducerInfo[] {
+    return [...(this.peers.get(participantId)?.producers.values() ?? [])].filter((p) => !p.closed).map(producerInfo);
+  }
+
+  /** An open producer, or undefined. */
+  findProducer(producerId: string): ProducerInfo | undefined {
+    const producer = this.findProducerOwner(producerId)?.producers.get(producerId);
+    return producer && !producer.closed ? producerInfo(producer) : undefined;
+  }
+
+  /** Closes one of a participant's transports (with its producers and consumers). */
+  closeTransport(participantId: string, transportId: string): void {
+    this.peers.get(participantId)?.transports.get(transportId)?.close();
+  }
+
+  /** The participant closes one of their producers. */
+  closeProducer(participantId: string, producerId: string): void {
+    this.peer(participantId).producer(producerId).close();
+  }
+
+  /** Closes every consumer of a producer, but those of participants `keep` says to keep (the producer stays). */
+  closeConsumersOf(producerId: string, keep: (participantId: string) => boolean): void {
     for (const peer of this.peers.values()) {
-      for (const producer of peer.producers.values()) {
-        const data = producer.appData as ProducerData;
-        list.push({ producer, participantId: data.participantId, source: data.source });
+      if (keep(peer.participantId)) continue;
+      for (const consumer of [...peer.consumers.values()]) if (consumer.producerId === producerId) consumer.close();
+    }
+  }
+
+  /** What the SFU measures of a participant's media: what it receives from them, and (up to `maxConsumers`) what it sends them. */
+  async peerStats(participantId: string, maxConsumers = 8): Promise<PeerStats> {
+    const peer = this.peers.get(participantId);
+    const result: PeerStats = { producers: [], consumers: [] };
+    if (!peer) return result;
+    type Stat = { type?: string; bitrate?: number; fractionLost?: number; roundTripTime?: number };
+    for (const producer of peer.producers.values()) {
+      const inbound = ((await producer.getStats().catch(() => [])) as Stat[]).filter((x) => x.type === 'inbound-rtp');
+      result.producers.push({
+        source: producerData(producer).source,
+        kind: producer.kind,
+        paused: producer.paused,
+        bitrate: inbound.reduce((n, x) => n + (x.bitrate ?? 0), 0),
+        fractionLost: Math.max(0, ...inbound.map((x) => x.fractionLost ?? 0)),
+      });
+    }
+    for (const consumer of [...peer.consumers.values()].slice(0, maxConsumers)) {
+      for (const x of ((await consumer.getStats().catch(() => [])) as Stat[]).filter((y) => y.type === 'outbound-rtp')) {
+        result.consumers.push({ bitrate: x.bitrate ?? 0, fractionLost: x.fractionLost ?? 0, roundTripTime: x.roundTripTime ?? null });
       }
     }
-    return list;
+    return result;
+  }
+
+  /** A feed's WebRTC transport (WHIP), as the ingest sees it. */
+  feedTransport(participantId: string, transportId: string): FeedTransport {
+    return this.peer(participantId).webRtcTransport(transportId);
+  }
+
+  /** Sends a producer as plain RTP to a local port, for a local encoder; closed with the room. */
+  async openRtpOutput(producerId: string, port: number): Promise<RtpOutput> {
+    this.assertOpen();
+    if (!this.findProducer(producerId)) throw notFound(`producer ${producerId}`);
+    return this.keep(await RtpOutput.open(this.router, producerId, port));
+  }
+
+  /** Taps an audio producer as 16 kHz PCM (speech recognition); closed with the room. */
+  async openAudioTap(producerId: string): Promise<AudioTap> {
+    this.assertOpen();
+    if (!this.findProducer(producerId)) throw notFound(`producer ${producerId}`);
+    return this.keep(await AudioTap.open(this.router, producerId));
+  }
+
+  private keep<T extends { close(): void; readonly closed: boolean }>(output: T): T {
+    if (this.closed) {
+      output.close();
+      throw new AppError(ErrorCode.MEDIA, 'the media room was closed');
+    }
+    this.outputs.add(output);
+    return output;
+  }
+
+  /** Nobody's media is here: no transport, no output, no tap (the room may be closed to free its router). */
+  get isIdle(): boolean {
+    for (const output of this.outputs) if (output.closed) this.outputs.delete(output);
+    if (this.outputs.size > 0) return false;
+    for (const peer of this.peers.values()) if (peer.transports.size > 0) return false;
+    return true;
   }
 
   counts(): { transports: number; producers: number; consumers: number } {
@@ -562,6 +682,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   close(reason = 'closed'): void {
     if (this.closed) return;
     this.closed = true;
+    for (const output of this.outputs) output.close();
+    this.outputs.clear();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.router.close();

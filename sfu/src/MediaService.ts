@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MediaConfig } from './config.js';
+import { DEFAULT_IDLE_CLOSE_MS, type MediaConfig } from './config.js';
 import { MediaRoom, WORKER_CLOSED } from './MediaRoom.js';
 import { WorkerPool, type WorkerInfo } from './WorkerPool.js';
 
@@ -23,11 +23,33 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   readonly pool: WorkerPool;
   private readonly rooms = new Map<string, MediaRoom>();
   private readonly pending = new Map<string, Promise<MediaRoom>>();
+  /** When each idle room was first seen idle. */
+  private readonly idleSince = new Map<MediaRoom, number>();
+  private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
   constructor(readonly config: MediaConfig, private readonly log: Log) {
     super();
     this.pool = new WorkerPool(config, log);
+    const idleMs = config.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;
+    this.sweeper = setInterval(() => this.closeIdle(idleMs, Date.now()), Math.max(50, Math.min(60_000, idleMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** Closes the rooms nobody's media has used for `idleMs`: their routers go back to the workers. */
+  private closeIdle(idleMs: number, now: number): void {
+    for (const room of this.rooms.values()) {
+      if (!room.isIdle) {
+        this.idleSince.delete(room);
+        continue;
+      }
+      const since = this.idleSince.get(room) ?? now;
+      this.idleSince.set(room, since);
+      if (now - since >= idleMs) {
+        this.log.info({ consultationId: room.consultationId }, 'closing an idle media room');
+        room.close('idle');
+      }
+    }
   }
 
   async start(): Promise<void> {
@@ -47,6 +69,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
         this.rooms.set(consultationId, room);
         this.emit('roomCreated', room);
         room.once('closed', (reason) => {
+          this.idleSince.delete(room);
           this.pool.release(worker);
           if (this.rooms.get(consultationId) === room) this.rooms.delete(consultationId);
           // mediasoup closes a dead worker's routers before it emits 'died'.
@@ -74,8 +97,9 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     return room && !room.isClosed ? room : undefined;
   }
 
-  closeRoom(consultationId: string): void {
-    this.rooms.get(consultationId)?.close();
+  /** Closes a consultation's room (its consultation ended): everyone's media there ends. */
+  closeRoom(consultationId: string, reason = 'closed'): void {
+    this.rooms.get(consultationId)?.close(reason);
   }
 
   allRooms(): MediaRoom[] {
@@ -89,6 +113,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const room of this.rooms.values()) room.close('shutdown');
     this.rooms.clear();
     this.pool.close();

@@ -20,7 +20,11 @@ export interface MediaConfig {
    * worker, joined by pipeToRouter (mediasoup's documentation puts a worker at about 500).
    */
   consumersPerRouter?: number;
+  /** A room nobody's media has used for this long is closed, freeing its routers (ms). */
+  idleCloseMs?: number;
 }
+
+export const DEFAULT_IDLE_CLOSE_MS = 5 * 60_000;
 
 export const DEFAULT_CONSUMERS_PER_ROUTER = 500;
 

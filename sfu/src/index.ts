@@ -3,3 +3,5 @@ export * from './WorkerPool.js';
 export * from './MediaRoom.js';
 export * from './MediaService.js';
 export * from './AudioTap.js';
+export * from './types.js';
+export * from './RtpOutput.js';

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Ack, ErrorBody } from './errors.js';
-import type { Action } from './roles.js';
 import type { MediaSource, Participant, PresentParticipant, ProducerInfo, RoomSnapshot } from './domain.js';
 import * as media from './schemas/media.js';
 import * as session from './schemas/session.js';
@@ -55,71 +54,72 @@ export interface JoinReply extends RoomSnapshot {
 }
 
 /**
- * Every client→server request: its schema, the permission it needs, and the type of
- * the data its ack carries. The server dispatches through this table only.
+ * Every client→server request and the schema of its payload: the wire contract. (The
+ * permission each needs is declared with the server's action for it; the data its ack carries
+ * is `ReplyData` below.)
  */
 export const REQUESTS = {
-  'session.join': { schema: session.JoinRequest, action: 'session.join' },
-  'session.leave': { schema: session.LeaveRequest, action: 'session.join' },
-  'time.sync': { schema: session.TimeSyncRequest, action: 'session.join' },
-  'media.setCapabilities': { schema: media.SetCapabilitiesRequest, action: 'media.receive' },
-  'media.createTransport': { schema: media.CreateTransportRequest, action: 'media.receive' },
-  'media.connectTransport': { schema: media.ConnectTransportRequest, action: 'media.receive' },
-  'media.restartIce': { schema: media.TransportRequest, action: 'media.receive' },
-  'media.produce': { schema: media.ProduceRequest, action: null },
-  'media.pauseProducer': { schema: media.ProducerRequest, action: null },
-  'media.resumeProducer': { schema: media.ProducerRequest, action: null },
-  'media.closeProducer': { schema: media.ProducerRequest, action: null },
-  'media.consume': { schema: media.ConsumeRequest, action: 'media.receive' },
-  'media.resumeConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
+  'session.join': session.JoinRequest,
+  'session.leave': session.LeaveRequest,
+  'time.sync': session.TimeSyncRequest,
+  'media.setCapabilities': media.SetCapabilitiesRequest,
+  'media.createTransport': media.CreateTransportRequest,
+  'media.connectTransport': media.ConnectTransportRequest,
+  'media.restartIce': media.TransportRequest,
+  'media.produce': media.ProduceRequest,
+  'media.pauseProducer': media.ProducerRequest,
+  'media.resumeProducer': media.ProducerRequest,
+  'media.closeProducer': media.ProducerRequest,
+  'media.consume': media.ConsumeRequest,
+  'media.resumeConsumer': media.ConsumerRequest,
   /** The receiver stops drawing a video (its tile scrolled away): the SFU stops sending it until resumed. */
-  'media.pauseConsumer': { schema: media.ConsumerRequest, action: 'media.receive' },
-  'media.setConsumerLayers': { schema: media.SetConsumerLayersRequest, action: 'media.receive' },
-  // Speaking queue and floor. `null` actions are checked by the handler (own entry / own speech, or the moderator).
-  'floor.state': { schema: floor.EmptyRequest, action: 'session.join' },
-  'floor.request': { schema: floor.FloorRequest, action: null },
-  'floor.withdraw': { schema: floor.EntryRequest, action: null },
-  'floor.reject': { schema: floor.RejectRequest, action: 'consultation.moderate' },
-  'floor.reorder': { schema: floor.ReorderRequest, action: 'consultation.moderate' },
-  'floor.grant': { schema: floor.GrantRequest, action: 'consultation.moderate' },
-  'floor.end': { schema: floor.SpeechRequest, action: null },
-  'floor.pause': { schema: floor.SpeechRequest, action: 'consultation.moderate' },
-  'floor.resume': { schema: floor.SpeechRequest, action: 'consultation.moderate' },
-  'floor.extend': { schema: floor.ExtendRequest, action: 'consultation.moderate' },
-  'floor.setLimits': { schema: floor.SetLimitsRequest, action: 'consultation.moderate' },
-  'floor.setQueueOpen': { schema: floor.SetQueueOpenRequest, action: 'consultation.moderate' },
-  'floor.report': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
-  'agenda.advance': { schema: floor.AdvanceAgendaRequest, action: 'consultation.moderate' },
+  'media.pauseConsumer': media.ConsumerRequest,
+  'media.setConsumerLayers': media.SetConsumerLayersRequest,
+  // Speaking queue and floor.
+  'floor.state': floor.EmptyRequest,
+  'floor.request': floor.FloorRequest,
+  'floor.withdraw': floor.EntryRequest,
+  'floor.reject': floor.RejectRequest,
+  'floor.reorder': floor.ReorderRequest,
+  'floor.grant': floor.GrantRequest,
+  'floor.end': floor.SpeechRequest,
+  'floor.pause': floor.SpeechRequest,
+  'floor.resume': floor.SpeechRequest,
+  'floor.extend': floor.ExtendRequest,
+  'floor.setLimits': floor.SetLimitsRequest,
+  'floor.setQueueOpen': floor.SetQueueOpenRequest,
+  'floor.report': floor.EmptyRequest,
+  'agenda.advance': floor.AdvanceAgendaRequest,
   // Voting.
-  'motion.list': { schema: floor.EmptyRequest, action: 'session.join' },
-  'motion.create': { schema: voting.CreateMotionRequest, action: 'consultation.moderate' },
-  'motion.open': { schema: voting.MotionRequest, action: 'consultation.moderate' },
-  'motion.close': { schema: voting.MotionRequest, action: 'consultation.moderate' },
-  'motion.named': { schema: voting.MotionRequest, action: 'consultation.moderate' },
-  'motion.published': { schema: voting.MotionRequest, action: 'session.join' },
-  'motion.vote': { schema: voting.VoteRequest, action: 'motion.vote' },
+  'motion.list': floor.EmptyRequest,
+  'motion.create': voting.CreateMotionRequest,
+  'motion.open': voting.MotionRequest,
+  'motion.close': voting.MotionRequest,
+  'motion.named': voting.MotionRequest,
+  'motion.published': voting.MotionRequest,
+  'motion.vote': voting.VoteRequest,
   // Transcript and minutes.
-  'transcript.state': { schema: floor.EmptyRequest, action: 'session.join' },
-  'transcript.edit': { schema: transcript.EditSegmentRequest, action: 'minutes.edit' },
-  'transcript.add': { schema: transcript.AddEntryRequest, action: 'minutes.edit' },
-  'minutes.draft': { schema: floor.EmptyRequest, action: 'minutes.read' },
-  'minutes.submit': { schema: floor.EmptyRequest, action: 'minutes.edit' },
-  'minutes.approve': { schema: transcript.ApproveMinutesRequest, action: 'consultation.moderate' },
-  'minutes.return': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
+  'transcript.state': floor.EmptyRequest,
+  'transcript.edit': transcript.EditSegmentRequest,
+  'transcript.add': transcript.AddEntryRequest,
+  'minutes.draft': floor.EmptyRequest,
+  'minutes.submit': floor.EmptyRequest,
+  'minutes.approve': transcript.ApproveMinutesRequest,
+  'minutes.return': floor.EmptyRequest,
   // Studios, sites, ingest and the public stream.
-  'sites.overview': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
-  'studio.setAttendees': { schema: studios.SetAttendeesRequest, action: 'studio.operate' },
-  'ingest.create': { schema: studios.CreateIngestRequest, action: 'consultation.moderate' },
-  'ingest.list': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
-  'ingest.setOnAir': { schema: studios.SetOnAirRequest, action: 'consultation.moderate' },
-  'stream.start': { schema: studios.StartStreamRequest, action: 'consultation.moderate' },
-  'stream.stop': { schema: floor.EmptyRequest, action: 'consultation.moderate' },
-  'stream.state': { schema: floor.EmptyRequest, action: 'session.join' },
-} as const satisfies Record<string, { schema: z.ZodType; action: Action | null }>;
+  'sites.overview': floor.EmptyRequest,
+  'studio.setAttendees': studios.SetAttendeesRequest,
+  'ingest.create': studios.CreateIngestRequest,
+  'ingest.list': floor.EmptyRequest,
+  'ingest.setOnAir': studios.SetOnAirRequest,
+  'stream.start': studios.StartStreamRequest,
+  'stream.stop': floor.EmptyRequest,
+  'stream.state': floor.EmptyRequest,
+} as const satisfies Record<string, z.ZodType>;
 
 export type RequestName = keyof typeof REQUESTS;
-export type RequestPayload<N extends RequestName> = z.input<(typeof REQUESTS)[N]['schema']>;
-export type ParsedRequest<N extends RequestName> = z.output<(typeof REQUESTS)[N]['schema']>;
+export type RequestPayload<N extends RequestName> = z.input<(typeof REQUESTS)[N]>;
+export type ParsedRequest<N extends RequestName> = z.output<(typeof REQUESTS)[N]>;
 
 export interface ReplyData {
   'session.join': JoinReply;

@@ -3,14 +3,16 @@ export const ROLES = ['moderator', 'member', 'studio', 'clerk', 'observer'] as c
 export type Role = (typeof ROLES)[number];
 
 /**
- * Every action that a socket event or REST call can perform. Later features add
- * their own actions (floor.*, motion.*, transcript.*) to this list and to the table.
+ * Every permission a role may hold. Each request declares the one it needs (the server's
+ * action definitions); a feature adds its permissions here and to the table.
  */
-export const ACTIONS = [
+export const PERMISSION_NAMES = [
   'session.join',
   'media.receive',
   'media.produce.audio',
   'media.produce.video',
+  /** Publishing anything: a send transport, pausing, resuming or closing one's own producers. */
+  'media.publish',
   'consultation.moderate',
   'floor.request',
   'motion.vote',
@@ -18,13 +20,13 @@ export const ACTIONS = [
   'minutes.read',
   'studio.operate',
 ] as const;
-export type Action = (typeof ACTIONS)[number];
+export type Permission = (typeof PERMISSION_NAMES)[number];
 
-/** The single permission table the server checks every event against. */
-export const PERMISSIONS: Record<Role, readonly Action[]> = {
-  moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'consultation.moderate', 'minutes.read'],
-  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'motion.vote'],
-  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'floor.request', 'studio.operate'],
+/** The single permission table the server checks every request against. */
+export const PERMISSIONS: Record<Role, readonly Permission[]> = {
+  moderator: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'media.publish', 'consultation.moderate', 'minutes.read'],
+  member: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'media.publish', 'floor.request', 'motion.vote'],
+  studio: ['session.join', 'media.receive', 'media.produce.audio', 'media.produce.video', 'media.publish', 'floor.request', 'studio.operate'],
   clerk: ['session.join', 'media.receive', 'minutes.edit', 'minutes.read'],
   observer: ['session.join', 'media.receive'],
 };
@@ -34,11 +36,11 @@ export function alwaysOnAir(role: Role): boolean {
   return role === 'moderator';
 }
 
-export function can(role: Role, action: Action): boolean {
-  return PERMISSIONS[role].includes(action);
+export function can(role: Role, permission: Permission): boolean {
+  return PERMISSIONS[role].includes(permission);
 }
 
 /** Whether the role publishes camera and microphone at all (decides the join page). */
 export function publishes(role: Role): boolean {
-  return can(role, 'media.produce.audio') || can(role, 'media.produce.video');
+  return can(role, 'media.publish');
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -8,8 +9,10 @@ import type { Ack, ClientToServerEvents, CreateConsultationBody, PresenceChange,
 import { buildApp, type App } from '../../server/src/app.js';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { Transcriber } from '../../server/src/features/transcript/asr/types.js';
+import { floorView, speechReport } from '../../server/src/domain/floor.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
+export const E2E_CLIENT_DIR = fileURLToPath(new URL('../../client/dist-e2e', import.meta.url));
 export type StoreKind = 'file' | 'redis';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,6 +53,10 @@ export async function startServer(
     RTC_LISTEN_IP: '127.0.0.1',
     RECONNECT_GRACE_MS: '1500',
     LOG_LEVEL: 'warn',
+    // Every test client connects from 127.0.0.1.
+    HANDSHAKES_PER_ADDRESS: '1000000',
+    // The client built for browser tests (with window.__consultation; the production build has none).
+    CLIENT_DIR: E2E_CLIENT_DIR,
     ...(store === 'redis' ? { REDIS_URL: redisUrl! } : {}),
     ...options.env,
   });
@@ -106,9 +113,9 @@ export function tokenFor(created: CreatedConsultation, name: string): string {
   return tokenOf(p.joinUrl);
 }
 
-/** A socket.io client speaking the typed protocol. */
-export async function openSocket(url: string): Promise<ClientSocket> {
-  const socket: ClientSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+/** A socket.io client speaking the typed protocol; the server admits a handshake that carries a genuine join link's token. */
+export async function openSocket(url: string, token: string): Promise<ClientSocket> {
+  const socket: ClientSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, query: { token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -162,9 +169,20 @@ export function nextPresence(socket: ClientSocket, match: (change: PresenceChang
 }
 
 export async function joinAs(url: string, token: string) {
-  const socket = await openSocket(url);
+  const socket = await openSocket(url, token);
   const snapshot = await ok(socket, 'session.join', { token });
   return { socket, snapshot };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The floor as everyone sees it now. */
+export function floorOf(app: App, consultationId: string) {
+  return floorView(app.consultations.get(consultationId)!.floor);
+}
+
+/** The speaking record now. */
+export function reportOf(app: App, consultationId: string) {
+  const state = app.consultations.get(consultationId)!;
+  return speechReport(state.consultation, state.floor, Date.now());
+}

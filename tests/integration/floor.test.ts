@@ -4,10 +4,12 @@ import {
   ADMIN_TOKEN,
   STORES,
   createConsultation,
+  floorOf,
   flushRedis,
   joinAs,
   nextEvent,
   ok,
+  reportOf,
   request,
   sleep,
   startServer,
@@ -126,7 +128,7 @@ describe('speaking queue and floor over socket.io', () => {
     const members = await Promise.all(Array.from({ length: 12 }, (_, i) => joinAs(h.url, tokenFor(many, `m${i}`))));
     const types = ['speech', 'reply', 'order'] as const;
     await Promise.all(members.map((m, i) => ok(m.socket, 'floor.request', { type: types[i % 3] })));
-    const queue = h.app.floor.view(many.id).queue;
+    const queue = floorOf(h.app, many.id).queue;
     const logged = (await h.app.store.read(many.id)).filter((e) => e.type === 'floor.requested').map((e) => (e.data as { participantId: string; type: string }));
     // Points of order, then replies, then speeches, each in the order the log recorded them.
     const expected = (['order', 'reply', 'speech'] as const).flatMap((t) => logged.filter((e) => e.type === t).map((e) => e.participantId));
@@ -168,7 +170,7 @@ describe.each(STORES)('the queue survives reconnects and restarts (%s store)', (
       const chair2 = await joinAs(second.url, tokenFor(c, '主持人'));
       await ok(chair2.socket, 'floor.resume', { speechId });
       await ok(chair2.socket, 'floor.end', { speechId });
-      const report = second.app.floor.report(c.id, Date.now());
+      const report = reportOf(second.app, c.id);
       expect(report.speeches).toMatchObject([{ id: speechId, outcome: 'moderator' }]);
       late.socket.disconnect();
       chair2.socket.disconnect();
@@ -197,9 +199,9 @@ describe.each(STORES)('leaving the consultation leaves the queue (%s store)', (s
       const departedA = nextEvent(chair.socket, 'floor.departed', 5000);
       a.socket.disconnect();
       await sleep(300);
-      expect(h.app.floor.view(c.id).queue.map((e) => e.participantId)).toContain(a.snapshot.self.id);
+      expect(floorOf(h.app, c.id).queue.map((e) => e.participantId)).toContain(a.snapshot.self.id);
       expect(await departedA).toEqual({ participantId: a.snapshot.self.id, entryIds: [entryId], speechId: null });
-      const view = h.app.floor.view(c.id);
+      const view = floorOf(h.app, c.id);
       expect(view.queue.map((e) => e.participantId)).toEqual([studio.snapshot.self.id]);
       // The moderator can no longer give them the floor from the queue.
       expect(await request(chair.socket, 'floor.grant', { expectedSpeechId: speechId, entryId })).toMatchObject({ ok: false, error: { code: 'STALE' } });
@@ -210,7 +212,7 @@ describe.each(STORES)('leaving the consultation leaves the queue (%s store)', (s
       b.socket.disconnect();
       expect(await departedB).toEqual({ participantId: b.snapshot.self.id, entryIds: [], speechId });
       await floorFreed;
-      expect(h.app.floor.report(c.id, Date.now()).speeches.find((s) => s.id === speechId)).toMatchObject({ outcome: 'left' });
+      expect(reportOf(h.app, c.id).speeches.find((s) => s.id === speechId)).toMatchObject({ outcome: 'left' });
       const log = await h.app.consultations.storeRead(c.id);
       expect(log.filter((e) => e.type === 'floor.withdrawn').map((e) => e.data)).toEqual([{ entryId, by: a.snapshot.self.id, reason: 'left' }]);
 
@@ -218,7 +220,7 @@ describe.each(STORES)('leaving the consultation leaves the queue (%s store)', (s
       const departedStudio = nextEvent(chair.socket, 'floor.departed', 3000);
       await ok(studio.socket, 'session.leave', {});
       expect((await departedStudio).participantId).toBe(studio.snapshot.self.id);
-      expect(h.app.floor.view(c.id).queue).toEqual([]);
+      expect(floorOf(h.app, c.id).queue).toEqual([]);
 
       // Back later, 委员甲 is not in the queue and asks again.
       const a2 = await joinAs(h.url, tokenFor(c, '委员甲'));
@@ -254,7 +256,7 @@ describe.each(STORES)('leaving the consultation leaves the queue (%s store)', (s
       expect(b2.snapshot.floor.queue.map((e) => e.participantId)).toContain(b.snapshot.self.id);
       const departed = await nextEvent(chair2.socket, 'floor.departed', 5000);
       expect(departed.participantId).toBe(a.snapshot.self.id);
-      expect(second.app.floor.view(c.id).queue.map((e) => e.participantId)).toEqual([b.snapshot.self.id]);
+      expect(floorOf(second.app, c.id).queue.map((e) => e.participantId)).toEqual([b.snapshot.self.id]);
       // Attendance: 委员乙 is in the room again (a new arrival after the restart), 委员甲 is not.
       const attendance = second.app.consultations.get(c.id)!.attendance;
       expect(attendance[b.snapshot.self.id]!.inRoom).toBe(true);
@@ -275,7 +277,7 @@ describe('a deadline that passes while the server is down', () => {
     const a = await joinAs(first.url, tokenFor(c, '委员甲'));
     await ok(a.socket, 'floor.request', {});
     const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null });
-    const grantedAt = first.app.floor.view(c.id).speech!.grantedAt;
+    const grantedAt = floorOf(first.app, c.id).speech!.grantedAt;
     chair.socket.disconnect();
     a.socket.disconnect();
     await first.close();
@@ -283,9 +285,9 @@ describe('a deadline that passes while the server is down', () => {
     const second = await startServer({ dataDir, clock: () => Date.now() + 600_000 });
     try {
       const deadline = Date.now() + 5000;
-      while (second.app.floor.view(c.id).speech && Date.now() < deadline) await sleep(20);
-      expect(second.app.floor.view(c.id).speech).toBeNull();
-      const speech = second.app.floor.report(c.id, Date.now()).speeches[0]!;
+      while (floorOf(second.app, c.id).speech && Date.now() < deadline) await sleep(20);
+      expect(floorOf(second.app, c.id).speech).toBeNull();
+      const speech = reportOf(second.app, c.id).speeches[0]!;
       expect(speech).toMatchObject({ id: speechId, outcome: 'timeout', endedAt: grantedAt + 190_000, durationMs: 190_000 });
     } finally {
       await second.close();
@@ -359,7 +361,7 @@ describe('the queue owns the microphone (real RTP through mediasoup)', () => {
       await sleep(300);
       expect(producer.paused).toBe(true);
       expect(await counter.countOver(1000)).toBe(0);
-      const report = h.app.floor.report(c.id, Date.now());
+      const report = reportOf(h.app, c.id);
       const speech = report.speeches.find((s) => s.id === speechId)!;
       expect(speech.outcome).toBe('timeout');
       expect(speech.durationMs).toBe(10_000);

@@ -79,9 +79,11 @@ describe('media through the SFU', () => {
     const broken = await request(a.socket, 'media.produce', { transportId: a.send.id, kind: 'video', source: 'camera', rtpParameters: { codecs: [{ mimeType: 'video/NOPE' }] } });
     expect(broken.ok).toBe(false);
 
+    // A's camera paused by A: B is told (A's microphone, paused by the floor rule already, changes nothing).
     const updated = nextEvent(b.socket, 'media.producerUpdated');
     await ok(a.socket, 'media.pauseProducer', { producerId: mic.producerId });
-    expect(await updated).toMatchObject({ producerId: mic.producerId, paused: true });
+    await ok(a.socket, 'media.pauseProducer', { producerId: cam.producerId });
+    expect(await updated).toMatchObject({ producerId: cam.producerId, paused: true });
 
     // When A leaves, B is told its consumer and A's producers are gone, and nothing is left on the router.
     const consumerClosed = nextEvent(b.socket, 'media.consumerClosed');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
 import type { PresenceChange } from '@consult/shared';
 import { signJoinToken } from '../../server/src/domain/tokens.js';
 import {
@@ -41,7 +42,8 @@ describe('joining by token', () => {
     ['garbage', () => 'not-a-token', 'TOKEN_INVALID'],
     ['a link signed with another secret', () => signJoinToken({ consultationId: c.id, participantId: c.participants[1]!.id, role: 'member', exp: 1 }, 'x'), 'TOKEN_INVALID'],
   ])('refuses %s with a code', async (_name, mutate, code) => {
-    const socket = await openSocket(h.url);
+    // Admitted on a genuine link, the connection then tries to join with a bad one.
+    const socket = await openSocket(h.url, tokenFor(c, '委员乙'));
     const reply = await request(socket, 'session.join', { token: mutate(tokenFor(c, '委员甲')) });
     expect(reply).toMatchObject({ ok: false, error: { code } });
     // The connection is still usable: a valid join afterwards works.
@@ -58,7 +60,7 @@ describe('joining by token', () => {
       await past.close();
       const again = await startServer({ dataDir: past.config.dataDir });
       try {
-        const socket = await openSocket(again.url);
+        const socket = await openSocket(again.url, again.app.issueToken(old.id, old.participants[0]!.id));
         expect(await request(socket, 'session.join', { token: oldToken })).toMatchObject({ ok: false, error: { code: 'TOKEN_EXPIRED' } });
         socket.disconnect();
       } finally {
@@ -73,9 +75,80 @@ describe('joining by token', () => {
     const other = await startServer();
     const foreign = await createConsultation(other.url);
     await other.close();
-    const socket = await openSocket(h.url);
+    const socket = await openSocket(h.url, tokenFor(c, '委员甲'));
     const reply = await request(socket, 'session.join', { token: tokenFor(foreign, '委员甲') });
     expect(reply).toMatchObject({ ok: false, error: { code: 'TOKEN_INVALID' } });
+    socket.disconnect();
+  });
+});
+
+describe('the handshake is admitted on a genuine join link', () => {
+  const attempt = (query: Record<string, string>, transports: ('websocket' | 'polling')[] = ['websocket']) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(h.url, { transports, reconnection: false, forceNew: true, query });
+      socket.once('connect', () => {
+        socket.disconnect();
+        resolve('connected');
+      });
+      socket.once('connect_error', (err) => {
+        socket.disconnect();
+        resolve(`refused: ${err.message}`);
+      });
+    });
+
+  it('refuses a missing or forged token before any socket exists, over WebSocket and long-polling', async () => {
+    // engine.io creates a client for every handshake it lets through: none for these.
+    let created = 0;
+    const onConnection = () => created++;
+    h.app.io.engine.on('connection', onConnection);
+    expect(await attempt({})).toMatch(/^refused/);
+    expect(await attempt({ token: 'v1.forged.AAAA' })).toMatch(/^refused/);
+    expect(await attempt({ token: tokenFor(c, '委员甲').slice(0, -4) + 'AAAA' }, ['polling'])).toMatch(/^refused/);
+    expect(created).toBe(0);
+    h.app.io.engine.off('connection', onConnection);
+    expect(await attempt({ token: tokenFor(c, '委员甲') })).toBe('connected');
+    expect(await attempt({ token: tokenFor(c, '委员甲') }, ['polling'])).toBe('connected');
+  });
+
+  it('limits how many handshakes one address may start', async () => {
+    const strict = await startServer({ env: { HANDSHAKES_PER_ADDRESS: '5' } });
+    try {
+      const cc = await createConsultation(strict.url);
+      const results = [];
+      for (let i = 0; i < 8; i++) results.push(await attemptAt(strict.url, tokenFor(cc, '委员甲')));
+      expect(results.filter((r) => r === 'connected')).toHaveLength(5);
+      expect(results.slice(5).every((r) => r.startsWith('refused'))).toBe(true);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+function attemptAt(url: string, token: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, query: { token } });
+    socket.once('connect', () => {
+      socket.disconnect();
+      resolve('connected');
+    });
+    socket.once('connect_error', (err) => {
+      socket.disconnect();
+      resolve(`refused: ${err.message}`);
+    });
+  });
+}
+
+describe('every request gets an answer', () => {
+  it('acks a request sent with a callback but no payload, and unknown or inherited names, with a code', async () => {
+    const { socket } = await joinAs(h.url, tokenFor(c, '委员甲'));
+    const emitRaw = (socket.emit as unknown as (...args: unknown[]) => void).bind(socket);
+    const noPayload = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve) => emitRaw('floor.request', resolve));
+    expect(noPayload).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    for (const name of ['floor.steal', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const reply = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve) => emitRaw(name, {}, resolve));
+      expect(reply, name).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    }
+    expect((await request(socket, 'time.sync', { clientTime: 1 })).ok).toBe(true);
     socket.disconnect();
   });
 });
@@ -95,7 +168,7 @@ describe('refusals keep the consultation going', () => {
   });
 
   it('answers requests before joining with INVALID_STATE, and a request with no ack or an unknown name with request.rejected', async () => {
-    const socket = await openSocket(h.url);
+    const socket = await openSocket(h.url, tokenFor(c, '委员甲'));
     expect(await request(socket, 'media.createTransport', { direction: 'recv' })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     const rejected = nextEvent(socket, 'request.rejected');
     (socket.emit as (n: string, p: unknown) => void)('time.sync', { clientTime: 1 });

@@ -150,7 +150,7 @@ describe('voting over socket.io', () => {
   it('runs a secret vote: turnout only, receipts, a published list that holds no voter, and stored data that links nothing', async () => {
     const [a, b, cc] = members as [typeof chair, typeof chair, typeof chair];
     // 委员戊, who looked in during the last vote, is gone once their reconnect grace ends: four members are present.
-    while (h.app.signaling.present(c.id).filter((p) => p.role === 'member').length > 4) await sleep(50);
+    while (h.app.attendance.present(c.id).filter((p) => p.role === 'member').length > 4) await sleep(50);
     const { motion } = await ok(chair.socket, 'motion.create', { title: '无记名表决', ballot: 'secret', allowChange: true });
     const id = motion.definition.id;
     await ok(chair.socket, 'motion.open', { motionId: id });

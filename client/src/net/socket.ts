@@ -11,12 +11,13 @@ let current: ConsultSocket | null = null;
 
 /**
  * Creates the one socket of this page (closing any previous one). It is returned
- * unconnected so that listeners can be attached before the first `connect`.
+ * unconnected so that listeners can be attached before the first `connect`. The join link's
+ * token goes with the handshake: the server admits only connections that carry a genuine one.
  */
-export function openSocket(): ConsultSocket {
+export function openSocket(token: string): ConsultSocket {
   closeSocket();
   // WebSocket only: long-polling would need sticky sessions behind a load balancer.
-  current = io({ transports: ['websocket'], autoConnect: false });
+  current = io({ transports: ['websocket'], autoConnect: false, query: { token } });
   return current;
 }
 

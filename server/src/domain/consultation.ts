@@ -1,21 +1,28 @@
 import type { Consultation, CreateConsultationBody } from '@consult/shared';
-import type { StoredEvent } from '../store/EventStore.js';
-import { FLOOR_EVENT_TYPES, applyFloorEvent, initialFloor, type FloorEvent, type FloorState } from './floor.js';
-import { MOTION_EVENT_TYPES, applyMotionEvent, type MotionEvent, type Motions } from './voting.js';
-import { STUDIO_EVENT_TYPES, applyStudioEvent, initialStudios, type StudioEvent, type StudiosState } from './studios.js';
-import { TRANSCRIPT_EVENT_TYPES, applyTranscriptEvent, initialTranscript, type TranscriptEvent, type TranscriptState } from './transcript.js';
+import { eventGuard, fold, type FoldTable } from './events.js';
+import { applyFloorEvent, decideDeparture, initialFloor, isFloorEvent, type FloorEvent, type FloorState } from './floor.js';
+import { applyMotionEvent, isMotionEvent, type MotionEvent, type Motions } from './voting.js';
+import { applyStudioEvent, initialStudios, isStudioEvent, type StudioEvent, type StudiosState } from './studios.js';
+import { applyTranscriptEvent, initialTranscript, isTranscriptEvent, type TranscriptEvent, type TranscriptState } from './transcript.js';
 
 export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 
-/** The events of the foundation; later features add their own to the same log. */
-export type ConsultationEvent =
-  | { type: 'consultation.created'; data: Consultation }
+/** Who came and went, for the minutes (presence, who is connected now, is not in the log). */
+export type AttendanceEvent =
   | { type: 'attendance.joined'; data: { participantId: string } }
-  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } }
-  | FloorEvent
-  | MotionEvent
-  | TranscriptEvent
-  | StudioEvent;
+  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } };
+
+/** Every event a consultation's log holds: the only things `commit` accepts. */
+export type ConsultationEvent = { type: 'consultation.created'; data: Consultation } | AttendanceEvent | FloorEvent | MotionEvent | TranscriptEvent | StudioEvent;
+
+/** An event as the log holds it: with its place (`seq`, from 1, no gaps) and its server time. */
+export type LoggedEvent<E extends ConsultationEvent = ConsultationEvent> = E & { seq: number; at: number };
+
+/** What a decision returns: the events to commit and the answer for whoever asked. */
+export interface Decision<R> {
+  events: ConsultationEvent[];
+  reply: R;
+}
 
 export interface AttendanceRecord {
   firstJoinedAt: number;
@@ -50,41 +57,45 @@ export function createConsultation(input: CreateConsultationBody, newId: () => s
   };
 }
 
-/** Applies one event: the only way consultation state changes. Unknown types are kept for later features. */
-export function applyEvent(state: ConsultationState | undefined, event: StoredEvent): ConsultationState {
-  const e = event as StoredEvent & ConsultationEvent;
+/** Attendance records are updated in place: a burst of joins would copy the map N times, and nobody keeps the previous state. */
+const ATTENDANCE: FoldTable<AttendanceEvent, Record<string, AttendanceRecord>> = {
+  'attendance.joined': (attendance, { participantId }, at) => {
+    const prev = attendance[participantId];
+    if (prev?.inRoom) return attendance;
+    attendance[participantId] = prev ? { ...prev, lastJoinedAt: at, inRoom: true } : { firstJoinedAt: at, lastJoinedAt: at, presentMs: 0, inRoom: true };
+    return attendance;
+  },
+  'attendance.left': (attendance, { participantId }, at) => {
+    const prev = attendance[participantId];
+    if (prev?.inRoom) attendance[participantId] = { ...prev, inRoom: false, presentMs: prev.presentMs + Math.max(0, at - prev.lastJoinedAt) };
+    return attendance;
+  },
+};
+const isAttendanceEvent = eventGuard<AttendanceEvent>(ATTENDANCE);
+
+/**
+ * Applies one event: the only way consultation state changes. An event of a type no feature
+ * declares is an error naming the consultation and the seq (a newer server's log, or corruption).
+ */
+export function applyEvent(state: ConsultationState | undefined, event: { seq: number; at: number; type: string; data: unknown }): ConsultationState {
+  const e = event as LoggedEvent;
   if (e.type === 'consultation.created') {
-    if (state) throw new Error(`consultation ${state.consultation.id} created twice`);
-    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), studios: initialStudios(), seq: event.seq };
+    if (state) throw new Error(`consultation ${state.consultation.id} created twice (seq ${e.seq})`);
+    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), studios: initialStudios(), seq: e.seq };
   }
-  if (!state) throw new Error(`event ${event.type} before consultation.created`);
-  if (event.seq !== state.seq + 1) throw new Error(`log gap: expected seq ${state.seq + 1}, got ${event.seq}`);
-  switch (e.type) {
-    case 'attendance.joined': {
-      const prev = state.attendance[e.data.participantId];
-      const record: AttendanceRecord = prev
-        ? { ...prev, lastJoinedAt: event.at, inRoom: true }
-        : { firstJoinedAt: event.at, lastJoinedAt: event.at, presentMs: 0, inRoom: true };
-      // Large maps are updated in place (a burst of joins would copy them N times); nobody keeps the previous state.
-      state.attendance[e.data.participantId] = record;
-      return { ...state, seq: event.seq };
-    }
-    case 'attendance.left': {
-      const prev = state.attendance[e.data.participantId];
-      if (!prev || !prev.inRoom) return { ...state, seq: event.seq };
-      state.attendance[e.data.participantId] = { ...prev, inRoom: false, presentMs: prev.presentMs + Math.max(0, event.at - prev.lastJoinedAt) };
-      return { ...state, seq: event.seq };
-    }
-    default:
-      if (STUDIO_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, studios: applyStudioEvent(state.studios, e as StudioEvent) };
-      if (TRANSCRIPT_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, transcript: applyTranscriptEvent(state.transcript, e as TranscriptEvent) };
-      if (MOTION_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, motions: applyMotionEvent(state.motions, e as MotionEvent) };
-      if (FLOOR_EVENT_TYPES.has(e.type)) return { ...state, seq: event.seq, floor: applyFloorEvent(state.floor, e as FloorEvent, event.at) };
-      return { ...state, seq: event.seq };
-  }
+  if (!state) throw new Error(`event ${e.type} at seq ${e.seq} before consultation.created`);
+  const id = state.consultation.id;
+  if (e.seq !== state.seq + 1) throw new Error(`consultation ${id}: log gap, expected seq ${state.seq + 1}, got ${e.seq}`);
+  const seq = e.seq;
+  if (isAttendanceEvent(e)) return { ...state, seq, attendance: fold(ATTENDANCE, state.attendance, e, e.at) };
+  if (isFloorEvent(e)) return { ...state, seq, floor: applyFloorEvent(state.floor, e, e.at) };
+  if (isMotionEvent(e)) return { ...state, seq, motions: applyMotionEvent(state.motions, e) };
+  if (isTranscriptEvent(e)) return { ...state, seq, transcript: applyTranscriptEvent(state.transcript, e) };
+  if (isStudioEvent(e)) return { ...state, seq, studios: applyStudioEvent(state.studios, e) };
+  throw new Error(`consultation ${id}: unknown event type "${String((event as { type: unknown }).type)}" at seq ${seq}`);
 }
 
-export function foldConsultation(events: readonly StoredEvent[]): ConsultationState | undefined {
+export function foldConsultation(events: readonly { seq: number; at: number; type: string; data: unknown }[]): ConsultationState | undefined {
   let state: ConsultationState | undefined;
   for (const event of events) state = applyEvent(state, event);
   return state;
@@ -95,4 +106,18 @@ export function participantsInRoom(state: ConsultationState): string[] {
   return Object.entries(state.attendance)
     .filter(([, r]) => r.inRoom)
     .map(([id]) => id);
+}
+
+/** Someone connects: a new arrival in the log unless it already shows them in the room (a reconnect within the grace). */
+export function decideArrival(state: ConsultationState, participantId: string): ConsultationEvent[] {
+  return state.attendance[participantId]?.inRoom ? [] : [{ type: 'attendance.joined', data: { participantId } }];
+}
+
+/**
+ * Someone has left the consultation (their reconnect grace ran out, they left, or they did not
+ * come back after a restart): the log records it, unless it already shows them gone, and their
+ * place on the floor goes with them (see `decideDeparture`).
+ */
+export function decideLeaving(state: ConsultationState, participantId: string, reason: LeaveReason, now: number): ConsultationEvent[] {
+  return [...(state.attendance[participantId]?.inRoom ? [{ type: 'attendance.left' as const, data: { participantId, reason } }] : []), ...decideDeparture(state.floor, participantId, now)];
 }

@@ -3,6 +3,9 @@ import { AppError, countdownPhase, estimatedWaitMs, speechDeadline, speechRemain
 import { createConsultation } from './consultation.js';
 import {
   applyFloorEvent,
+  authorizeEnd,
+  authorizeRequest,
+  authorizeWithdraw,
   decideAdvance,
   decideDeparture,
   decideEnd,
@@ -143,9 +146,10 @@ describe('speaking queue', () => {
     const f = new Floor();
     f.request(chair, 1, 'speech', '', b.id);
     expect(floorView(f.state).queue[0]).toMatchObject({ participantId: b.id, addedBy: chair.id });
-    expect(code(() => decideRequest(f.ctx(a, 2), { type: 'speech', note: '', participantId: c.id }))).toBe('FORBIDDEN');
-    expect(code(() => decideRequest(f.ctx(obs, 2), { type: 'speech', note: '' }))).toBe('FORBIDDEN');
-    expect(code(() => decideRequest(f.ctx(chair, 2), { type: 'speech', note: '' }))).toBe('FORBIDDEN');
+    expect(code(() => authorizeRequest(a, c.id))).toBe('FORBIDDEN');
+    expect(code(() => authorizeRequest(obs, undefined))).toBe('FORBIDDEN');
+    expect(code(() => authorizeRequest(chair, undefined))).toBe('FORBIDDEN');
+    expect(code(() => authorizeRequest(chair, a.id))).toBe('no error');
     expect(code(() => decideRequest(f.ctx(chair, 2), { type: 'speech', note: '', participantId: obs.id }))).toBe('FORBIDDEN');
   });
 
@@ -153,7 +157,8 @@ describe('speaking queue', () => {
     const f = new Floor();
     const ea = f.request(a, 1).entryId;
     const eb = f.request(b, 2).entryId;
-    expect(code(() => decideWithdraw(f.ctx(b, 3), ea))).toBe('FORBIDDEN');
+    expect(code(() => authorizeWithdraw(f.state, b, ea))).toBe('FORBIDDEN');
+    expect(code(() => authorizeWithdraw(f.state, chair, ea))).toBe('no error');
     f.apply(decideWithdraw(f.ctx(a, 3), ea), 3);
     expect(code(() => decideWithdraw(f.ctx(a, 4), ea))).toBe('STALE');
     const rejected = decideReject(f.ctx(chair, 4), eb, 'off topic');
@@ -266,7 +271,7 @@ describe('the floor', () => {
     const f = new Floor();
     f.request(a, 0);
     const id = f.grant(0);
-    expect(code(() => decideEnd(f.ctx(b, 1), id))).toBe('FORBIDDEN');
+    expect(code(() => authorizeEnd(f.state, b, id))).toBe('FORBIDDEN');
     f.apply(decideEnd(f.ctx(a, 5_000), id), 5_000);
     expect(f.state.speeches[0]).toMatchObject({ outcome: 'done', elapsedMs: 5_000 });
     expect(code(() => decideEnd(f.ctx(chair, 6_000), id))).toBe('STALE');

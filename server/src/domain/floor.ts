@@ -1,6 +1,8 @@
+import { eventGuard, fold, type FoldTable } from './events.js';
 import {
   AppError,
   DEFAULT_FLOOR_LIMITS,
+  alwaysOnAir,
   ErrorCode,
   can,
   forbidden,
@@ -45,20 +47,6 @@ export type FloorEvent =
   | { type: 'floor.queueSet'; data: { agendaItemId: string; open: boolean } }
   | { type: 'agenda.advanced'; data: { from: string; to: string } };
 
-export const FLOOR_EVENT_TYPES = new Set<string>([
-  'floor.requested',
-  'floor.withdrawn',
-  'floor.rejected',
-  'floor.reordered',
-  'floor.granted',
-  'floor.ended',
-  'floor.paused',
-  'floor.resumed',
-  'floor.extended',
-  'floor.limitsSet',
-  'floor.queueSet',
-  'agenda.advanced',
-]);
 
 export interface FloorState {
   agendaItemId: string;
@@ -133,19 +121,37 @@ function currentSpeech(floor: FloorState, speechId: string): Speech {
 
 const isModerator = (p: Participant) => can(p.role, 'consultation.moderate');
 
-/** A member asks for the floor, or the moderator adds someone. Asking twice returns the existing entry. */
+/**
+ * Who may ask for the floor for whom: a member or studio for themself, the moderator for anyone.
+ * (Whether that someone may be queued at all is the queue's rule, in `decideRequest`.)
+ */
+export function authorizeRequest(actor: Participant, participantId: string | undefined): void {
+  if (participantId !== undefined && participantId !== actor.id) {
+    if (!isModerator(actor)) throw forbidden('only the moderator may add someone else to the queue');
+  } else if (!can(actor.role, 'floor.request')) {
+    throw forbidden(`a ${actor.role} does not request the floor`);
+  }
+}
+
+/** A request is withdrawn by the one who made it, or by the moderator. */
+export function authorizeWithdraw(floor: FloorState, actor: Participant, entryId: string): void {
+  const found = entry(floor, entryId);
+  if (found.participantId !== actor.id && !isModerator(actor)) throw forbidden('you may withdraw only your own request');
+}
+
+/** A speech is ended by its speaker, or by the moderator. */
+export function authorizeEnd(floor: FloorState, actor: Participant, speechId: string): void {
+  const speech = currentSpeech(floor, speechId);
+  if (speech.participantId !== actor.id && !isModerator(actor)) throw forbidden('only the speaker or the moderator may end a speech');
+}
+
+/** A member asks for the floor, or the moderator adds someone (see `authorizeRequest`). Asking twice returns the existing entry. */
 export function decideRequest(
   ctx: FloorContext,
   input: { type: FloorRequestType; note: string; participantId?: string | undefined },
 ): { events: FloorEvent[]; entryId: string; created: boolean } {
   const { floor, actor, consultation } = ctx;
-  let speakerId = actor.id;
-  if (input.participantId !== undefined && input.participantId !== actor.id) {
-    if (!isModerator(actor)) throw forbidden('only the moderator may add someone else to the queue');
-    speakerId = input.participantId;
-  } else if (!can(actor.role, 'floor.request')) {
-    throw forbidden(`a ${actor.role} does not request the floor`);
-  }
+  const speakerId = input.participantId ?? actor.id;
   const speaker = participant(consultation, speakerId);
   if (!can(speaker.role, 'floor.request')) throw forbidden(`a ${speaker.role} cannot be put in the speaking queue`);
   const existing = currentQueue(floor).find((e) => e.participantId === speakerId);
@@ -166,8 +172,7 @@ export function decideRequest(
 }
 
 export function decideWithdraw(ctx: FloorContext, entryId: string): FloorEvent[] {
-  const found = entry(ctx.floor, entryId);
-  if (found.participantId !== ctx.actor.id && !isModerator(ctx.actor)) throw forbidden('you may withdraw only your own request');
+  entry(ctx.floor, entryId);
   return [{ type: 'floor.withdrawn', data: { entryId, by: ctx.actor.id } }];
 }
 
@@ -250,12 +255,11 @@ export function decideGrant(
   return { events, speechId: speech.id };
 }
 
-/** The speaker says they are done, or the moderator ends the speech. */
+/** The speaker says they are done, or the moderator ends the speech (see `authorizeEnd`). */
 export function decideEnd(ctx: FloorContext, speechId: string): FloorEvent[] {
   const speech = currentSpeech(ctx.floor, speechId);
-  const bySpeaker = speech.participantId === ctx.actor.id;
-  if (!bySpeaker && !isModerator(ctx.actor)) throw forbidden('only the speaker or the moderator may end a speech');
-  return [endEvent(speech, ctx.now, bySpeaker && !isModerator(ctx.actor) ? 'done' : 'moderator', ctx.actor.id)];
+  const bySpeaker = speech.participantId === ctx.actor.id && !isModerator(ctx.actor);
+  return [endEvent(speech, ctx.now, bySpeaker ? 'done' : 'moderator', ctx.actor.id)];
 }
 
 /** The clock ran past limit + grace: the microphone closes. Refused (stale) if a pause or extension moved the deadline. */
@@ -353,76 +357,75 @@ export function decideDeparture(floor: FloorState, participantId: string, now: n
   return events;
 }
 
+/** How each floor event changes the floor: one entry per event type (the compiler checks there is one for each). */
+const FOLD: FoldTable<FloorEvent, FloorState> = {
+  'floor.requested': (floor, data) => {
+    const queue = floor.queues[data.agendaItemId] ?? [];
+    const index = insertionIndex(queue, data.type);
+    return { ...floor, queues: withQueue(floor, data.agendaItemId, [...queue.slice(0, index), data, ...queue.slice(index)]) };
+  },
+  'floor.withdrawn': (floor, data) => ({ ...floor, queues: removeEntryAnywhere(floor, data.entryId) }),
+  'floor.rejected': (floor, data) => ({ ...floor, queues: removeEntryAnywhere(floor, data.entryId) }),
+  'floor.reordered': (floor, data) => {
+    const queue = [...currentQueue(floor)];
+    const from = queue.findIndex((e) => e.id === data.entryId);
+    if (from < 0) return floor;
+    const [moved] = queue.splice(from, 1);
+    queue.splice(data.toIndex, 0, moved!);
+    return { ...floor, queues: withQueue(floor, floor.agendaItemId, queue) };
+  },
+  'floor.granted': (floor, speech) => ({ ...floor, queues: speech.entryId ? removeEntry(floor, speech.entryId) : floor.queues, speech }),
+  'floor.ended': (floor, data) => {
+    const speech = floor.speech;
+    if (!speech || speech.id !== data.speechId) return floor;
+    const elapsed = speechElapsedMs({ ...speech, endedAt: data.endedAt }, data.endedAt);
+    const ended: Speech = { ...speech, elapsedMs: elapsed, runningSince: null, endedAt: data.endedAt, outcome: data.outcome };
+    return { ...floor, speech: null, speeches: [...floor.speeches, ended] };
+  },
+  'floor.paused': (floor, data) => {
+    const speech = floor.speech;
+    if (!speech || speech.id !== data.speechId || speech.runningSince === null) return floor;
+    return { ...floor, speech: { ...speech, elapsedMs: speechElapsedMs(speech, data.at), runningSince: null } };
+  },
+  'floor.resumed': (floor, data) => {
+    const speech = floor.speech;
+    if (!speech || speech.id !== data.speechId || speech.runningSince !== null) return floor;
+    return { ...floor, speech: { ...speech, runningSince: data.at } };
+  },
+  'floor.extended': (floor, data) => {
+    const speech = floor.speech;
+    if (!speech || speech.id !== data.speechId || speech.limitMs === null) return floor;
+    return { ...floor, speech: { ...speech, limitMs: speech.limitMs + data.addMs } };
+  },
+  'floor.limitsSet': (floor, { agendaItemId, limits }) => {
+    if (agendaItemId === null) return { ...floor, defaults: { ...floor.defaults, ...limits } };
+    return { ...floor, itemLimits: { ...floor.itemLimits, [agendaItemId]: { ...floor.itemLimits[agendaItemId], ...limits } } };
+  },
+  'floor.queueSet': (floor, data) => {
+    const others = floor.closedQueues.filter((id) => id !== data.agendaItemId);
+    return { ...floor, closedQueues: data.open ? others : [...others, data.agendaItemId] };
+  },
+  'agenda.advanced': (floor, data) => ({ ...floor, agendaItemId: data.to }),
+};
+
+/** Whether an event is one of the floor's. */
+export const isFloorEvent = eventGuard<FloorEvent>(FOLD);
+
 /** Folds one floor event; `at` is the event's server time. */
 export function applyFloorEvent(floor: FloorState, event: FloorEvent, at: number): FloorState {
-  const next = applyInner(floor, event, at);
-  return { ...next, version: floor.version + 1 };
-}
-
-function applyInner(floor: FloorState, event: FloorEvent, at: number): FloorState {
-  switch (event.type) {
-    case 'floor.requested': {
-      const item = event.data.agendaItemId;
-      const queue = floor.queues[item] ?? [];
-      const index = insertionIndex(queue, event.data.type);
-      return { ...floor, queues: withQueue(floor, item, [...queue.slice(0, index), event.data, ...queue.slice(index)]) };
-    }
-    case 'floor.withdrawn':
-    case 'floor.rejected':
-      return { ...floor, queues: removeEntryAnywhere(floor, event.data.entryId) };
-    case 'floor.reordered': {
-      const queue = [...currentQueue(floor)];
-      const from = queue.findIndex((e) => e.id === event.data.entryId);
-      if (from < 0) return floor;
-      const [moved] = queue.splice(from, 1);
-      queue.splice(event.data.toIndex, 0, moved!);
-      return { ...floor, queues: withQueue(floor, floor.agendaItemId, queue) };
-    }
-    case 'floor.granted': {
-      const speech = event.data;
-      const queues = speech.entryId ? removeEntry(floor, speech.entryId) : floor.queues;
-      return { ...floor, queues, speech };
-    }
-    case 'floor.ended': {
-      const speech = floor.speech;
-      if (!speech || speech.id !== event.data.speechId) return floor;
-      const elapsed = speechElapsedMs({ ...speech, endedAt: event.data.endedAt }, event.data.endedAt);
-      const ended: Speech = { ...speech, elapsedMs: elapsed, runningSince: null, endedAt: event.data.endedAt, outcome: event.data.outcome };
-      return { ...floor, speech: null, speeches: [...floor.speeches, ended] };
-    }
-    case 'floor.paused': {
-      const speech = floor.speech;
-      if (!speech || speech.id !== event.data.speechId || speech.runningSince === null) return floor;
-      return { ...floor, speech: { ...speech, elapsedMs: speechElapsedMs(speech, event.data.at), runningSince: null } };
-    }
-    case 'floor.resumed': {
-      const speech = floor.speech;
-      if (!speech || speech.id !== event.data.speechId || speech.runningSince !== null) return floor;
-      return { ...floor, speech: { ...speech, runningSince: event.data.at } };
-    }
-    case 'floor.extended': {
-      const speech = floor.speech;
-      if (!speech || speech.id !== event.data.speechId || speech.limitMs === null) return floor;
-      return { ...floor, speech: { ...speech, limitMs: speech.limitMs + event.data.addMs } };
-    }
-    case 'floor.limitsSet': {
-      const { agendaItemId, limits } = event.data;
-      if (agendaItemId === null) return { ...floor, defaults: { ...floor.defaults, ...limits } };
-      return { ...floor, itemLimits: { ...floor.itemLimits, [agendaItemId]: { ...floor.itemLimits[agendaItemId], ...limits } } };
-    }
-    case 'floor.queueSet': {
-      const others = floor.closedQueues.filter((id) => id !== event.data.agendaItemId);
-      return { ...floor, closedQueues: event.data.open ? others : [...others, event.data.agendaItemId] };
-    }
-    case 'agenda.advanced':
-      void at;
-      return { ...floor, agendaItemId: event.data.to };
-  }
+  return { ...fold(FOLD, floor, event, at), version: floor.version + 1 };
 }
 
 /** Everyone whose microphone the SFU forwards now: the floor holder (moderators are always on air). */
 export function floorHolder(floor: FloorState): string | null {
   return floor.speech?.participantId ?? null;
+}
+
+/** The floor's rule for microphones: the floor holder and the moderators are heard, nobody else. */
+export function heardOnFloor(consultation: Consultation, floor: FloorState, participantId: string): boolean {
+  if (floorHolder(floor) === participantId) return true;
+  const role = consultation.participants.find((p) => p.id === participantId)?.role;
+  return role !== undefined && alwaysOnAir(role);
 }
 
 /** The speaking record with totals per participant and per site. Durations are measured speaking time (pauses excluded). */

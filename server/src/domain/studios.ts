@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, notFound, type Consultation } from '@consult/shared';
+import { eventGuard, fold, type FoldTable } from './events.js';
 
 /**
  * Studios in the consultation's log: RTMP ingest points (for a studio's broadcast gear)
@@ -9,8 +10,6 @@ export type StudioEvent =
   | { type: 'ingest.onAir'; data: { ingestId: string; onAir: boolean; by: string } }
   | { type: 'ingest.removed'; data: { ingestId: string; by: string } }
   | { type: 'studio.attendees'; data: { participantId: string; names: string[] } };
-
-export const STUDIO_EVENT_TYPES = new Set<string>(['ingest.created', 'ingest.onAir', 'ingest.removed', 'studio.attendees']);
 
 export interface IngestRecord {
   ingestId: string;
@@ -27,22 +26,26 @@ export interface StudiosState {
 
 export const initialStudios = (): StudiosState => ({ ingests: {}, attendees: {} });
 
+/** How each studio event changes the studios' state. */
+const FOLD: FoldTable<StudioEvent, StudiosState> = {
+  'ingest.created': (s, data) => ({ ...s, ingests: { ...s.ingests, [data.ingestId]: { ...data, onAir: false } } }),
+  'ingest.onAir': (s, data) => {
+    const ingest = s.ingests[data.ingestId];
+    if (!ingest) return s;
+    return { ...s, ingests: { ...s.ingests, [ingest.ingestId]: { ...ingest, onAir: data.onAir } } };
+  },
+  'ingest.removed': (s, data) => {
+    const { [data.ingestId]: _gone, ...rest } = s.ingests;
+    return { ...s, ingests: rest };
+  },
+  'studio.attendees': (s, data) => ({ ...s, attendees: { ...s.attendees, [data.participantId]: data.names } }),
+};
+
+/** Whether an event is one of the studios'. */
+export const isStudioEvent = eventGuard<StudioEvent>(FOLD);
+
 export function applyStudioEvent(s: StudiosState, event: StudioEvent): StudiosState {
-  switch (event.type) {
-    case 'ingest.created':
-      return { ...s, ingests: { ...s.ingests, [event.data.ingestId]: { ...event.data, onAir: false } } };
-    case 'ingest.onAir': {
-      const ingest = s.ingests[event.data.ingestId];
-      if (!ingest) return s;
-      return { ...s, ingests: { ...s.ingests, [ingest.ingestId]: { ...ingest, onAir: event.data.onAir } } };
-    }
-    case 'ingest.removed': {
-      const { [event.data.ingestId]: _gone, ...rest } = s.ingests;
-      return { ...s, ingests: rest };
-    }
-    case 'studio.attendees':
-      return { ...s, attendees: { ...s.attendees, [event.data.participantId]: event.data.names } };
-  }
+  return fold(FOLD, s, event, 0);
 }
 
 export function decideCreateIngest(consultation: Consultation, s: StudiosState, input: { ingestId: string; studioId: string; key: string; port: number }): StudioEvent[] {

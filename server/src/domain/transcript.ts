@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, invalidState, notFound, type MinutesDocument, type MinutesVersionInfo, type Participant, type TranscriptGap, type TranscriptSegment } from '@consult/shared';
+import { eventGuard, fold, type FoldTable } from './events.js';
 
 /**
  * The transcript and the minutes' sign-off as pure transitions over the consultation
@@ -13,8 +14,6 @@ export type TranscriptEvent =
   | { type: 'minutes.submitted'; data: { version: number; by: string; at: number } }
   | { type: 'minutes.approved'; data: { version: number; by: string; at: number; hash: string; document: MinutesDocument } }
   | { type: 'minutes.reopened'; data: { version: number; previousHash: string | null; by: string; at: number } };
-
-export const TRANSCRIPT_EVENT_TYPES = new Set<string>(['transcript.segment', 'transcript.gap', 'transcript.edited', 'minutes.submitted', 'minutes.approved', 'minutes.reopened']);
 
 export interface TranscriptState {
   segments: TranscriptSegment[];
@@ -36,38 +35,41 @@ export function initialTranscript(): TranscriptState {
   };
 }
 
-/** Applies a transcript event. The segment list is appended in place (a long day has thousands). */
+/** How each transcript event changes the transcript. The segment list is appended in place (a long day has thousands). */
+const FOLD: FoldTable<TranscriptEvent, TranscriptState> = {
+  'transcript.segment': (t, data) => {
+    t.byId[data.id] = t.segments.length;
+    t.segments.push({ ...data, edits: [] });
+    return t;
+  },
+  'transcript.gap': (t, data) => {
+    t.gaps.push(data);
+    return t;
+  },
+  'transcript.edited': (t, data) => {
+    const index = t.byId[data.segmentId];
+    if (index === undefined) return t;
+    const seg = t.segments[index]!;
+    t.segments[index] = { ...seg, text: data.text, edits: [...seg.edits, { text: data.text, by: data.by, at: data.at }] };
+    return t;
+  },
+  'minutes.submitted': (t, data) => ({ ...t, minutes: { ...t.minutes, status: 'submitted', submittedBy: data.by, submittedAt: data.at } }),
+  'minutes.approved': (t, data) => ({
+    ...t,
+    minutes: { ...t.minutes, status: 'approved', approvedBy: data.by, approvedAt: data.at, hash: data.hash },
+    approved: { ...t.approved, [data.version]: { hash: data.hash, document: data.document } },
+  }),
+  'minutes.reopened': (t, data) => ({
+    ...t,
+    minutes: { version: data.version, status: 'draft', submittedBy: null, submittedAt: null, approvedBy: null, approvedAt: null, hash: null, previousHash: data.previousHash || null },
+  }),
+};
+
+/** Whether an event is one of the transcript's. */
+export const isTranscriptEvent = eventGuard<TranscriptEvent>(FOLD);
+
 export function applyTranscriptEvent(t: TranscriptState, event: TranscriptEvent): TranscriptState {
-  switch (event.type) {
-    case 'transcript.segment': {
-      t.byId[event.data.id] = t.segments.length;
-      t.segments.push({ ...event.data, edits: [] });
-      return t;
-    }
-    case 'transcript.gap':
-      t.gaps.push(event.data);
-      return t;
-    case 'transcript.edited': {
-      const index = t.byId[event.data.segmentId];
-      if (index === undefined) return t;
-      const seg = t.segments[index]!;
-      t.segments[index] = { ...seg, text: event.data.text, edits: [...seg.edits, { text: event.data.text, by: event.data.by, at: event.data.at }] };
-      return t;
-    }
-    case 'minutes.submitted':
-      return { ...t, minutes: { ...t.minutes, status: 'submitted', submittedBy: event.data.by, submittedAt: event.data.at } };
-    case 'minutes.approved':
-      return {
-        ...t,
-        minutes: { ...t.minutes, status: 'approved', approvedBy: event.data.by, approvedAt: event.data.at, hash: event.data.hash },
-        approved: { ...t.approved, [event.data.version]: { hash: event.data.hash, document: event.data.document } },
-      };
-    case 'minutes.reopened':
-      return {
-        ...t,
-        minutes: { version: event.data.version, status: 'draft', submittedBy: null, submittedAt: null, approvedBy: null, approvedAt: null, hash: null, previousHash: event.data.previousHash || null },
-      };
-  }
+  return fold(FOLD, t, event, 0);
 }
 
 /** A change to the transcript after approval opens a new version that links to the approved one. */

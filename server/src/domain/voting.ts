@@ -14,6 +14,7 @@ import {
   type Participant,
 } from '@consult/shared';
 import { GENESIS, chainHash } from './chain.js';
+import { eventGuard, fold, type FoldTable } from './events.js';
 
 /**
  * Motions as pure transitions over the consultation log. Every motion event carries
@@ -45,8 +46,6 @@ export type MotionEvent =
       } & Chained;
     };
 
-export const MOTION_EVENT_TYPES = new Set<string>(['motion.created', 'motion.opened', 'ballot.cast', 'motion.closed']);
-
 export interface MotionRecord {
   definition: MotionDefinition;
   status: MotionStatus;
@@ -77,48 +76,50 @@ function chained<T extends MotionEvent['type']>(type: T, prevHash: string, conte
   return { type, data } as unknown as MotionEvent;
 }
 
+/** How each motion event changes the motions. */
+const FOLD: FoldTable<MotionEvent, Motions> = {
+  'motion.created': (motions, data) => ({
+    ...motions,
+    [data.motionId]: {
+      definition: data.definition,
+      status: 'draft',
+      openedAt: null,
+      closesAt: null,
+      closedAt: null,
+      eligible: [],
+      members: 0,
+      named: {},
+      result: null,
+      closeReason: null,
+      headHash: data.hash,
+    },
+  }),
+  'motion.opened': (motions, data) => {
+    const m = motions[data.motionId];
+    if (!m) return motions;
+    return { ...motions, [m.definition.id]: { ...m, status: 'open', eligible: data.eligible, members: data.members, openedAt: data.openedAt, closesAt: data.closesAt, headHash: data.hash } };
+  },
+  'ballot.cast': (motions, data) => {
+    const m = motions[data.motionId];
+    if (!m) return motions;
+    // Updated in place: a roll call of a thousand would otherwise copy the map a thousand times.
+    // Nobody keeps the previous state (ConsultationService replaces it), so nothing sees the change.
+    m.named[data.participantId] = { ballotId: data.ballotId, choices: data.choices };
+    m.headHash = data.hash;
+    return motions;
+  },
+  'motion.closed': (motions, data) => {
+    const m = motions[data.motionId];
+    if (!m) return motions;
+    return { ...motions, [m.definition.id]: { ...m, status: 'closed', closedAt: data.closedAt, result: data.result, closeReason: data.reason, headHash: data.hash } };
+  },
+};
+
+/** Whether an event is one of the motions'. */
+export const isMotionEvent = eventGuard<MotionEvent>(FOLD);
+
 export function applyMotionEvent(motions: Motions, event: MotionEvent): Motions {
-  switch (event.type) {
-    case 'motion.created':
-      return {
-        ...motions,
-        [event.data.motionId]: {
-          definition: event.data.definition,
-          status: 'draft',
-          openedAt: null,
-          closesAt: null,
-          closedAt: null,
-          eligible: [],
-          members: 0,
-          named: {},
-          result: null,
-          closeReason: null,
-          headHash: event.data.hash,
-        },
-      };
-    case 'motion.opened': {
-      const m = motions[event.data.motionId];
-      if (!m) return motions;
-      return {
-        ...motions,
-        [m.definition.id]: { ...m, status: 'open', eligible: event.data.eligible, members: event.data.members, openedAt: event.data.openedAt, closesAt: event.data.closesAt, headHash: event.data.hash },
-      };
-    }
-    case 'ballot.cast': {
-      const m = motions[event.data.motionId];
-      if (!m) return motions;
-      // Updated in place: a roll call of a thousand would otherwise copy the map a thousand times.
-      // Nobody keeps the previous state (ConsultationService replaces it), so nothing sees the change.
-      m.named[event.data.participantId] = { ballotId: event.data.ballotId, choices: event.data.choices };
-      m.headHash = event.data.hash;
-      return motions;
-    }
-    case 'motion.closed': {
-      const m = motions[event.data.motionId];
-      if (!m) return motions;
-      return { ...motions, [m.definition.id]: { ...m, status: 'closed', closedAt: event.data.closedAt, result: event.data.result, closeReason: event.data.reason, headHash: event.data.hash } };
-    }
-  }
+  return fold(FOLD, motions, event, 0);
 }
 
 export interface VotingContext {

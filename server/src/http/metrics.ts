@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { MediaService } from '@consult/sfu';
 import { ROLES } from '@consult/shared';
-import type { ConsultationService } from '../domain/ConsultationService.js';
+import type { ConsultationService } from '../log/ConsultationService.js';
 import type { Presence } from '../signaling/Presence.js';
 
 /** Prometheus text exposition of what an operator watches during a consultation. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { GateVerdict } from './handshakeGate.js';
 
 /**
  * Hands out event-loop turns one at a time: each `turn()` resolves in its own turn of the loop,
@@ -46,10 +47,17 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * about half a millisecond of engine.io and socket.io work: handled together they hold the loop
  * for 100 ms and more. Call after socket.io has attached to the server.
  */
-export function paceUpgrades(server: Server, pacer: Pick<TurnPacer, 'turn'> = new TurnPacer()): void {
+export function paceUpgrades(server: Server, pacer: Pick<TurnPacer, 'turn'> = new TurnPacer(), admit: (req: IncomingMessage) => GateVerdict = () => ({ ok: true })): void {
   const listeners = server.listeners('upgrade') as UpgradeListener[];
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Refused before it waits for its turn: a flood of bad handshakes does not delay the good ones.
+    const verdict = admit(req);
+    if (!verdict.ok) {
+      const body = JSON.stringify({ error: { code: verdict.status === 429 ? 'RATE_LIMITED' : 'TOKEN_INVALID', message: verdict.message } });
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
     // Until a listener takes the socket, a reset by the client must not become an uncaught error.
     const onError = () => socket.destroy();
     socket.on('error', onError);

@@ -69,7 +69,7 @@ export function joinRoom(): void {
   store.setPhase('joining');
   store.setConnection('connecting');
   joinRetries = 0;
-  const socket = openSocket();
+  const socket = openSocket(store.token);
   unsubscribers = [
     subscribeSession(socket, { onConnect: () => void join(), onReplaced: () => end('SESSION_REPLACED') }),
     subscribeParticipants(socket),

@@ -8,21 +8,20 @@ import {
   ErrorCode,
   ErrorReply,
   SessionInfoReply,
-  notFound,
 } from '@consult/shared';
 import { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
-import type { ConsultationService } from '../../domain/ConsultationService.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
 import type { ConsultationState } from '../../domain/consultation.js';
 import type { JoinClaims } from '../../domain/tokens.js';
 import { jsonSchema } from '../../http/schemas.js';
 import { adminOnly, bearer } from '../../http/auth.js';
-import type { Signaling } from '../../signaling/signaling.js';
+import type { Attendance } from '../attendance/Attendance.js';
 
 interface Deps {
   config: ServerConfig;
   consultations: ConsultationService;
-  signaling: Signaling;
+  attendance: Attendance;
   issueToken: (consultationId: string, participantId: string) => string;
   verifyToken: (token: string) => JoinClaims;
   joinUrl: (token: string) => string;
@@ -71,8 +70,7 @@ export async function registerConsultationRoutes(app: FastifyInstance, deps: Dep
       },
     },
     async (request) => {
-      const state = consultations.get(request.params.id);
-      if (!state) throw notFound(`consultation ${request.params.id}`);
+      const state = await consultations.read(request.params.id);
       const { consultation } = state;
       return {
         id: consultation.id,
@@ -82,7 +80,7 @@ export async function registerConsultationRoutes(app: FastifyInstance, deps: Dep
         agenda: consultation.agenda,
         sites: consultation.sites,
         participants: withLinks(state),
-        present: deps.signaling.present(consultation.id).map((p) => ({ participantId: p.id, status: p.status })),
+        present: deps.attendance.present(consultation.id).map((p) => ({ participantId: p.id, status: p.status })),
       };
     },
   );

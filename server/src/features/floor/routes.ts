@@ -4,11 +4,12 @@ import type { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
 import { adminOnly } from '../../http/auth.js';
 import { jsonSchema } from '../../http/schemas.js';
-import type { FloorService } from './FloorService.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
+import { speechReport } from '../../domain/floor.js';
 
 interface Deps {
   config: ServerConfig;
-  floor: FloorService;
+  consultations: ConsultationService;
   clock: () => number;
 }
 
@@ -26,6 +27,9 @@ export async function registerFloorRoutes(app: FastifyInstance, deps: Deps): Pro
         response: { 200: jsonSchema(floorSchemas.SpeechReportReply, 'output'), 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
       },
     },
-    async (request) => deps.floor.report(request.params.id, deps.clock()),
+    async (request) => {
+      const state = await deps.consultations.read(request.params.id);
+      return speechReport(state.consultation, state.floor, deps.clock());
+    },
   );
 }

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import type { types } from 'mediasoup';
-import type { MediaRoom } from '@consult/sfu';
+import type { MediaProducer, MediaRoom, RtpParameters, RtpTransport } from '@consult/sfu';
 import type { Logger } from 'pino';
 import { invalidState, type IngestProtocol, type IngestStatus } from '@consult/shared';
 import { RtmpSniffer } from './rtmpSniffer.js';
@@ -20,7 +19,7 @@ export interface IngestPointEvents {
 }
 
 /** H.264 as browsers and the router speak it; RTMP encoders send H.264, which is passed through. */
-const H264 = (ssrc: number) => ({
+const H264 = (ssrc: number): RtpParameters => ({
   codecs: [
     {
       mimeType: 'video/H264',
@@ -32,7 +31,7 @@ const H264 = (ssrc: number) => ({
   ],
   encodings: [{ ssrc }],
 });
-const OPUS = (ssrc: number) => ({
+const OPUS = (ssrc: number): RtpParameters => ({
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { 'sprop-stereo': 1 }, rtcpFeedback: [] }],
   encodings: [{ ssrc }],
 });
@@ -79,7 +78,7 @@ async function freeTcpPort(): Promise<number> {
  */
 export class IngestPoint extends EventEmitter<IngestPointEvents> {
   private server: net.Server | undefined;
-  private session: { client: net.Socket; upstream: net.Socket | undefined; ffmpeg: ChildProcess; transports: types.PlainTransport[]; producers: types.Producer[] } | undefined;
+  private session: { client: net.Socket; upstream: net.Socket | undefined; ffmpeg: ChildProcess; transports: RtpTransport[]; producers: MediaProducer[] } | undefined;
   private whip: WhipSession | undefined;
   /** An RTMP connection is being set up (between its arrival and its session). */
   private rtmpStarting = false;
@@ -163,7 +162,7 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     return Boolean(this.session || this.whip || this.rtmpStarting);
   }
 
-  producers(): types.Producer[] {
+  producers(): MediaProducer[] {
     if (this.session) return this.session.producers;
     return this.whip?.isConnected ? this.whip.producers : [];
   }
@@ -210,7 +209,7 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
     );
     let stderr = '';
     ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    const session = { client, upstream: undefined as net.Socket | undefined, ffmpeg, transports: [video, audio], producers: [] as types.Producer[] };
+    const session = { client, upstream: undefined as net.Socket | undefined, ffmpeg, transports: [video, audio], producers: [] as MediaProducer[] };
     this.session = session;
     // Closed from outside (the media room went away): the feed is gone.
     for (const transport of session.transports) {
@@ -277,9 +276,9 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
 
   private async goLive(session: NonNullable<IngestPoint['session']>, videoSsrc: number, audioSsrc: number): Promise<void> {
     const room = await this.room();
-    const [video, audio] = session.transports as [types.PlainTransport, types.PlainTransport];
-    const videoProducer = await room.produce(this.studioId, { transportId: video.id, kind: 'video', source: 'ingest-video', rtpParameters: H264(videoSsrc) as never, paused: false });
-    const audioProducer = await room.produce(this.studioId, { transportId: audio.id, kind: 'audio', source: 'ingest-audio', rtpParameters: OPUS(audioSsrc) as never, paused: false });
+    const [video, audio] = session.transports as [RtpTransport, RtpTransport];
+    const videoProducer = await room.produce(this.studioId, { transportId: video.id, kind: 'video', source: 'ingest-video', rtpParameters: H264(videoSsrc), paused: false });
+    const audioProducer = await room.produce(this.studioId, { transportId: audio.id, kind: 'audio', source: 'ingest-audio', rtpParameters: OPUS(audioSsrc), paused: false });
     if (this.session !== session) {
       videoProducer.close();
       audioProducer.close();

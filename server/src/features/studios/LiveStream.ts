@@ -3,8 +3,7 @@ import { createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { types } from 'mediasoup';
-import type { MediaRoom } from '@consult/sfu';
+import type { MediaRoom, RtpOutput } from '@consult/sfu';
 import type { RecordingInfo, StreamView } from '@consult/shared';
 import type { Logger } from 'pino';
 
@@ -96,7 +95,7 @@ export function ffmpegArgs(options: { sdp: string; hasVideo: boolean; audioInput
  */
 export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
   private ffmpeg: ChildProcess | undefined;
-  private transports: types.PlainTransport[] = [];
+  private outputs: RtpOutput[] = [];
   private composition: Composition | null = null;
   private startedAt: number | null = null;
   private recordFile: string | null = null;
@@ -143,21 +142,12 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
     }
     mkdirSync(this.hlsDir, { recursive: true });
     const inputs: Input[] = [];
-    const consumers: types.Consumer[] = [];
     const add = async (producerId: string, kind: 'audio' | 'video') => {
       const port = await freeEvenPort();
-      const transport = await room.router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false, appData: { stream: this.consultationId } });
-      this.transports.push(transport);
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities, paused: true });
-      if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: 2, temporalLayer: 2 });
-      consumers.push(consumer);
-      const codec = consumer.rtpParameters.codecs[0]!;
-      const name = codec.mimeType.split('/')[1]!;
-      const fmtp = Object.entries(codec.parameters ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(';');
-      inputs.push({ kind, port, payloadType: codec.payloadType, codec: name, clockRate: codec.clockRate, ...(codec.channels ? { channels: codec.channels } : {}), ...(fmtp ? { fmtp } : {}) });
+      const output = await room.openRtpOutput(producerId, port);
+      this.outputs.push(output);
+      const { payloadType, name, clockRate, channels, fmtp } = output.codec;
+      inputs.push({ kind, port, payloadType, codec: name, clockRate, ...(channels ? { channels } : {}), ...(fmtp ? { fmtp } : {}) });
     };
     try {
       if (composition.video) await add(composition.video.producerId, 'video');
@@ -192,16 +182,13 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
     });
     // Let ffmpeg bind its ports, then let the media flow and ask for a keyframe to start on.
     await new Promise((r) => setTimeout(r, 400));
-    for (const c of consumers) {
-      await c.resume().catch(() => undefined);
-      if (c.kind === 'video') await c.requestKeyFrame().catch(() => undefined);
-    }
+    for (const output of this.outputs) await output.start();
     this.emit('changed', this.view());
   }
 
   private teardown(): void {
-    for (const t of this.transports) t.close();
-    this.transports = [];
+    for (const output of this.outputs) output.close();
+    this.outputs = [];
     if (this.ffmpeg && running(this.ffmpeg)) this.ffmpeg.kill('SIGINT');
     this.ffmpeg = undefined;
   }

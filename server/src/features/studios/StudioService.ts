@@ -1,28 +1,34 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type LiveInfo, type Participant, type RecordingInfo, type StreamView } from '@consult/shared';
+import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type LiveInfo, type ProducerInfo, type RecordingInfo, type StreamView } from '@consult/shared';
 import type { MediaService } from '@consult/sfu';
-import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config.js';
-import type { ConsultationService } from '../../domain/ConsultationService.js';
-import { decideAttendees, decideCreateIngest, decideOnAir, type IngestRecord } from '../../domain/studios.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
+import type { IngestRecord } from '../../domain/studios.js';
 import { sameSecret } from '../../http/auth.js';
 import { IngestPoint } from './IngestPoint.js';
 import { parseWhipOffer } from './whipSdp.js';
 import { LiveStream, type Composition } from './LiveStream.js';
 
 export interface StudioServiceEvents {
-  /** An ingest point's feed went live, was lost, or was put on or taken off air. */
-  ingest: [{ consultationId: string; ingest: IngestView; producers: types.Producer[]; onAirChanged: boolean }];
-  attendees: [{ consultationId: string; participantId: string; names: string[] }];
+  /** An ingest point's feed went live or was lost (a change of the encoder, not of the log). */
+  status: [{ consultationId: string; studioId: string }];
+  /** The public stream started, stopped or changed what it shows. */
   stream: [{ consultationId: string; stream: StreamView }];
 }
 
+/** What an ingest point is now, apart from the log: where it listens, and its feed. */
+export interface IngestLive {
+  port: number;
+  status: IngestView['status'];
+  via: IngestView['via'];
+}
+
 /**
- * Studios: ingest points (RTMP, or WHIP on the HTTP port) and their cue-before-air state,
- * and the attendee lists studio operators type in. Ingest points are in the log, so they
- * listen again on the same port after a restart.
+ * Studios' I/O: ingest points (RTMP, or WHIP on the HTTP port) listening for a studio's
+ * broadcast gear, and the public live stream. Ingest points are in the log (their changes are
+ * the studio actions' decisions), so they listen again on the same port after a restart.
  */
 export class StudioService extends EventEmitter<StudioServiceEvents> {
   private readonly points = new Map<string, IngestPoint>();
@@ -33,7 +39,6 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     private readonly consultations: ConsultationService,
     private readonly media: MediaService,
     private readonly config: ServerConfig,
-    private readonly newId: () => string,
     private readonly log: Logger,
   ) {
     super();
@@ -54,17 +59,24 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     return this.config.ingest.host === '0.0.0.0' ? 'localhost' : this.config.ingest.host;
   }
 
-  private view(point: IngestPoint, record: IngestRecord): IngestView {
+  /** An ingest point as the moderator sees it: the log's record with where it listens and its feed now. */
+  view(record: IngestRecord, live: IngestLive): IngestView {
     return {
       ingestId: record.ingestId,
       studioId: record.studioId,
-      url: `rtmp://${this.publicHost()}:${point.port}/live`,
+      url: `rtmp://${this.publicHost()}:${live.port}/live`,
       key: record.key,
       whipUrl: `${this.config.publicUrl ?? ''}/whip/${record.ingestId}`,
-      status: point.status,
-      via: point.via,
+      status: live.status,
+      via: live.via,
       onAir: record.onAir,
     };
+  }
+
+  /** An ingest point's live side, or null if it is not listening. */
+  live(ingestId: string): IngestLive | null {
+    const point = this.points.get(ingestId);
+    return point ? { port: point.port, status: point.status, via: point.via } : null;
   }
 
   /**
@@ -97,8 +109,17 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
   /** A studio's ingest point as the moderator sees it, if it has one. */
   ingestOf(consultationId: string, studioId: string): IngestView | null {
     const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === studioId);
+    const live = record && this.live(record.ingestId);
+    return record && live ? this.view(record, live) : null;
+  }
+
+  /** The producers of a studio's feed now (none while no encoder sends). */
+  feedProducers(consultationId: string, studioId: string): ProducerInfo[] {
+    const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === studioId);
     const point = record && this.points.get(record.ingestId);
-    return record && point ? this.view(point, record) : null;
+    const room = this.media.existingRoom(consultationId);
+    if (!point || !room) return [];
+    return point.producers().flatMap((p) => room.findProducer(p.id) ?? []);
   }
 
   /** Whether the studio has an ingest point: its feed's transports outlive its browser's. */
@@ -123,32 +144,23 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     return { title: state.consultation.title, live: true };
   }
 
-  private record(consultationId: string, ingestId: string): IngestRecord {
-    const record = this.consultations.get(consultationId)?.studios.ingests[ingestId];
-    if (!record) throw notFound(`ingest point ${ingestId}`);
-    return record;
-  }
-
-  private async open(consultationId: string, record: IngestRecord, port: number): Promise<IngestPoint> {
+  private async open(consultationId: string, record: Pick<IngestRecord, 'ingestId' | 'studioId' | 'key'>, port: number): Promise<IngestPoint> {
     const point = new IngestPoint(record.ingestId, consultationId, record.studioId, record.key, () => this.media.room(consultationId), this.log);
     await point.listen(port, this.config.ingest.host);
     this.points.set(record.ingestId, point);
-    point.on('status', () => {
-      const current = this.consultations.get(consultationId)?.studios.ingests[record.ingestId];
-      if (current) this.emit('ingest', { consultationId, ingest: this.view(point, current), producers: point.producers(), onAirChanged: false });
-    });
+    point.on('status', () => this.emit('status', { consultationId, studioId: record.studioId }));
     point.on('refused', (reason) => this.log.warn({ ingest: record.ingestId, reason }, 'ingest connection refused'));
     return point;
   }
 
   /** A port from the configured range that this server can listen on (0: any). */
-  private async listenOnFreePort(consultationId: string, record: Omit<IngestRecord, 'port' | 'onAir'>): Promise<IngestPoint> {
+  private async listenOnFreePort(consultationId: string, record: Pick<IngestRecord, 'ingestId' | 'studioId' | 'key'>): Promise<IngestPoint> {
     const { portMin, portMax } = this.config.ingest;
-    if (portMin === 0) return this.open(consultationId, { ...record, port: 0, onAir: false }, 0);
+    if (portMin === 0) return this.open(consultationId, record, 0);
     for (let port = portMin; port <= portMax; port++) {
       if ([...this.points.values()].some((p) => p.port === port)) continue;
       try {
-        return await this.open(consultationId, { ...record, port, onAir: false }, port);
+        return await this.open(consultationId, record, port);
       } catch {
         /* taken: try the next */
       }
@@ -156,55 +168,34 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     throw new Error(`no free ingest port between ${portMin} and ${portMax}`);
   }
 
-  async createIngest(consultationId: string, studioId: string): Promise<IngestView> {
-    const state = this.consultations.get(consultationId);
-    if (!state) throw notFound(`consultation ${consultationId}`);
-    // Validate before listening: the same decision runs again when the event is committed.
-    decideCreateIngest(state.consultation, state.studios, { ingestId: 'check', studioId, key: 'check', port: 0 });
-    const ingestId = this.newId();
+  /** A new ingest point listens (before the log records it; `closeIngest` undoes this if it is refused). */
+  async openIngest(consultationId: string, studioId: string, ingestId: string): Promise<{ ingestId: string; studioId: string; key: string; port: number; view: IngestView }> {
     const key = randomBytes(12).toString('base64url');
     const point = await this.listenOnFreePort(consultationId, { ingestId, studioId, key });
-    try {
-      const { state: next } = await this.consultations.commit(consultationId, (s) => decideCreateIngest(s.consultation, s.studios, { ingestId, studioId, key, port: point.port }));
-      return this.view(point, next.studios.ingests[ingestId]!);
-    } catch (err) {
-      point.close();
-      this.points.delete(ingestId);
-      throw err;
-    }
+    const record = { ingestId, studioId, key, port: point.port };
+    return { ...record, view: this.view({ ...record, onAir: false }, { port: point.port, status: point.status, via: point.via }) };
+  }
+
+  closeIngest(ingestId: string): void {
+    this.points.get(ingestId)?.close();
+    this.points.delete(ingestId);
   }
 
   list(consultationId: string): IngestView[] {
     const state = this.consultations.get(consultationId);
     if (!state) return [];
     return Object.values(state.studios.ingests).flatMap((record) => {
-      const point = this.points.get(record.ingestId);
-      return point ? [this.view(point, record)] : [];
+      const live = this.live(record.ingestId);
+      return live ? [this.view(record, live)] : [];
     });
   }
 
-  async setOnAir(consultationId: string, actor: Participant, ingestId: string, onAir: boolean): Promise<IngestView> {
-    this.record(consultationId, ingestId);
-    const { state, events } = await this.consultations.commit(consultationId, (s) => decideOnAir(s.studios, ingestId, onAir, actor.id));
-    const point = this.points.get(ingestId)!;
-    const view = this.view(point, state.studios.ingests[ingestId]!);
-    if (events.length > 0) this.emit('ingest', { consultationId, ingest: view, producers: point.producers(), onAirChanged: true });
-    return view;
-  }
-
   /** Whether a producer is a studio feed still in preview (only moderators see it). */
-  inPreview(consultationId: string, appData: { participantId?: string; source?: string }): boolean {
-    if (!appData.source?.startsWith('ingest')) return false;
+  inPreview(consultationId: string, producer: { participantId: string; source: string }): boolean {
+    if (!producer.source.startsWith('ingest')) return false;
     const state = this.consultations.get(consultationId);
-    const record = Object.values(state?.studios.ingests ?? {}).find((i) => i.studioId === appData.participantId);
+    const record = Object.values(state?.studios.ingests ?? {}).find((i) => i.studioId === producer.participantId);
     return !record?.onAir;
-  }
-
-  async setAttendees(consultationId: string, studio: Participant, names: string[]): Promise<string[]> {
-    const { state } = await this.consultations.commit(consultationId, () => decideAttendees(studio.id, names));
-    const list = state.studios.attendees[studio.id] ?? [];
-    this.emit('attendees', { consultationId, participantId: studio.id, names: list });
-    return list;
   }
 
   /** The spotlight for the public stream: the floor holder's video (a studio's feed if on air), else the moderator's. */
@@ -213,28 +204,25 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     const room = this.media.existingRoom(consultationId);
     if (!state || !room) return { video: null, audio: [] };
     const holder = state.floor.speech?.participantId ?? null;
-    const role = (id: string) => state.consultation.participants.find((p) => p.id === id)?.role;
-    const producersOf = (id: string) => [...(room.peers.get(id)?.producers.values() ?? [])].filter((p) => !p.closed);
-    const sourceOf = (p: { appData: unknown }) => (p.appData as { source?: string }).source;
     // A feed in preview is not public; a studio's microphone is not mixed in while its feed carries its sound.
-    const visible = (id: string, p: { appData: unknown }) =>
-      !this.inPreview(consultationId, { participantId: id, source: sourceOf(p) }) && !(sourceOf(p) === 'mic' && this.feedReplacesMic(consultationId, id));
+    const visible = (p: ProducerInfo) => !this.inPreview(consultationId, p) && !(p.source === 'mic' && this.feedReplacesMic(consultationId, p.participantId));
+    const producersOf = (id: string) => room.producersOf(id).filter(visible);
     // A studio on air is seen through its venue feed rather than its desk camera.
     const videoOf = (id: string) => {
-      const videos = producersOf(id).filter((p) => p.kind === 'video' && !p.paused && visible(id, p));
-      return videos.find((p) => sourceOf(p) === 'ingest-video') ?? videos[0];
+      const videos = producersOf(id).filter((p) => p.kind === 'video' && !p.paused);
+      return videos.find((p) => p.source === 'ingest-video') ?? videos[0];
     };
     const moderators = state.consultation.participants.filter((p) => alwaysOnAir(p.role)).map((p) => p.id);
     let video: Composition['video'] = null;
     for (const id of [...(holder ? [holder] : []), ...moderators]) {
       const found = videoOf(id);
       if (found) {
-        video = { producerId: found.id, participantId: id };
+        video = { producerId: found.producerId, participantId: id };
         break;
       }
     }
-    const speakers = [...new Set([...(holder ? [holder] : []), ...moderators])].filter((id) => role(id));
-    const audio = speakers.flatMap((id) => producersOf(id).filter((p) => p.kind === 'audio' && visible(id, p)).map((p) => ({ producerId: p.id })));
+    const speakers = [...new Set([...(holder ? [holder] : []), ...moderators])];
+    const audio = speakers.flatMap((id) => producersOf(id).filter((p) => p.kind === 'audio').map((p) => ({ producerId: p.producerId })));
     return { video, audio };
   }
 
@@ -245,6 +233,7 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
   }
 
   async startStream(consultationId: string, options: { rtmpUrl?: string | undefined; record: boolean }, now: number): Promise<StreamView> {
+    if (!this.consultations.get(consultationId)) throw notFound(`consultation ${consultationId}`);
     if (this.streams.has(consultationId)) throw invalidState('the live stream is already running');
     const room = await this.media.room(consultationId);
     const stream = new LiveStream(consultationId, this.config.dataDir, { rtmpUrl: options.rtmpUrl ?? null, record: options.record }, this.log);

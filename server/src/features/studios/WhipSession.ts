@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { types } from 'mediasoup';
-import type { MediaRoom } from '@consult/sfu';
+import type { FeedTransport, MediaProducer, MediaRoom } from '@consult/sfu';
 import type { Logger } from 'pino';
 import { buildWhipAnswer, type WhipOffer } from './whipSdp.js';
 
@@ -31,8 +30,8 @@ export interface WhipTiming {
  */
 export class WhipSession extends EventEmitter<WhipSessionEvents> {
   readonly id = randomBytes(12).toString('base64url');
-  readonly producers: types.Producer[] = [];
-  private transport: types.WebRtcTransport | undefined;
+  readonly producers: MediaProducer[] = [];
+  private transport: FeedTransport | undefined;
   private timers: NodeJS.Timeout[] = [];
   private ended = false;
   private connected = false;
@@ -56,7 +55,7 @@ export class WhipSession extends EventEmitter<WhipSessionEvents> {
   async open(offer: WhipOffer): Promise<string> {
     try {
       const info = await this.room.createTransport(this.studioId, 'send', 'feed');
-      const transport = this.room.peer(this.studioId).webRtcTransport(info.id);
+      const transport = this.room.feedTransport(this.studioId, info.id);
       this.transport = transport;
       transport.observer.once('close', () => this.end('closed'));
       transport.on('dtlsstatechange', (state) => {

@@ -1,15 +1,12 @@
 import { quorumRequired, type ConnectionQuality, type IngestView, type PresentParticipant, type SiteOverview, type SiteParticipantStatus } from '@consult/shared';
 import type { MediaRoom } from '@consult/sfu';
-import type { types } from 'mediasoup';
 import type { ConsultationState } from '../../domain/consultation.js';
 
-interface StreamStats {
-  bitrate?: number;
-  fractionLost?: number;
-  roundTripTime?: number;
-  score?: number;
-  packetCount?: number;
-  type?: string;
+const RANK = { none: 0, off: 1, silent: 2, frozen: 2, on: 3 } as const;
+
+/** The better of two states of a participant's sources (a source that works wins). */
+function best<T extends keyof typeof RANK>(a: T, b: T): T {
+  return RANK[b] > RANK[a] ? b : a;
 }
 
 /** Loss and RTT → a grade a chair can read at a glance. */
@@ -17,10 +14,6 @@ export function grade(lossPct: number, rttMs: number | null): ConnectionQuality[
   if (lossPct >= 8 || (rttMs !== null && rttMs >= 400)) return 'poor';
   if (lossPct >= 2 || (rttMs !== null && rttMs >= 200)) return 'fair';
   return 'good';
-}
-
-async function stats(of: types.Producer | types.Consumer): Promise<StreamStats[]> {
-  return ((await of.getStats().catch(() => [])) as StreamStats[]) ?? [];
 }
 
 /**
@@ -53,31 +46,25 @@ export async function siteOverview(
     };
     const ingest = p.role === 'studio' ? ingestOf(p.id) : null;
     if (ingest) status.feed = { status: ingest.status, onAir: ingest.onAir, via: ingest.via };
-    const peer = room?.peers.get(p.id);
-    if ((here || ingest?.status === 'live') && peer) {
+    if ((here || ingest?.status === 'live') && room) {
+      const measured = await room.peerStats(p.id);
       let sendBitrate = 0;
       let recvBitrate = 0;
       let loss = 0;
       const rtts: number[] = [];
-      for (const producer of peer.producers.values()) {
-        const source = (producer.appData as { source?: string }).source;
-        const inbound = (await stats(producer)).filter((s) => s.type === 'inbound-rtp');
-        const bitrate = inbound.reduce((n, s) => n + (s.bitrate ?? 0), 0);
-        sendBitrate += bitrate;
-        for (const s of inbound) loss = Math.max(loss, ((s.fractionLost ?? 0) / 256) * 100);
-        const flowing = bitrate > 0;
-        if (source === 'mic' || source === 'ingest-audio') status.mic = producer.paused ? 'off' : flowing ? 'on' : 'silent';
-        if (source === 'camera' || source === 'ingest-video') status.camera = producer.paused ? 'off' : flowing ? 'on' : 'frozen';
+      for (const producer of measured.producers) {
+        sendBitrate += producer.bitrate;
+        loss = Math.max(loss, (producer.fractionLost / 256) * 100);
+        const flowing = producer.bitrate > 0;
+        // A studio may have its browser's microphone (paused while its feed carries the sound) and its
+        // feed's audio: the venue is heard if either is, so the best state of its sources is shown.
+        if (producer.kind === 'audio') status.mic = best(status.mic, producer.paused ? 'off' : flowing ? 'on' : 'silent');
+        if (producer.kind === 'video') status.camera = best(status.camera, producer.paused ? 'off' : flowing ? 'on' : 'frozen');
       }
-      let sampled = 0;
-      for (const consumer of peer.consumers.values()) {
-        const outbound = (await stats(consumer)).filter((s) => s.type === 'outbound-rtp');
-        for (const s of outbound) {
-          recvBitrate += s.bitrate ?? 0;
-          loss = Math.max(loss, ((s.fractionLost ?? 0) / 256) * 100);
-          if (s.roundTripTime) rtts.push(s.roundTripTime);
-        }
-        if (++sampled >= 8) break;
+      for (const consumer of measured.consumers) {
+        recvBitrate += consumer.bitrate;
+        loss = Math.max(loss, (consumer.fractionLost / 256) * 100);
+        if (consumer.roundTripTime) rtts.push(consumer.roundTripTime);
       }
       const rttMs = rtts.length > 0 ? Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length) : null;
       const lossPct = Math.round(loss * 10) / 10;

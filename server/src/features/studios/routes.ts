@@ -8,6 +8,7 @@ import { adminOnly } from '../../http/auth.js';
 import { jsonSchema } from '../../http/schemas.js';
 import { listRecordings } from './LiveStream.js';
 import type { StudioService } from './StudioService.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
 
 const LiveParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^(index\.m3u8|seg_\d{5}\.ts)$/) });
 const IdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
@@ -15,7 +16,7 @@ const LiveInfoReply = z.object({ title: z.string(), live: z.literal(true) });
 const RecordingParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^[A-Za-z0-9_.-]{1,80}\.mkv$/) });
 
 /** The public HLS stream and its title, and the recordings for the platform. */
-export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig; studios: StudioService }): Promise<void> {
+export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig; consultations: ConsultationService; studios: StudioService }): Promise<void> {
   const dataDir = deps.config.dataDir;
   // Public, no token: only while the stream is live, and only its title (what the viewer sees on screen anyway).
   app.get<{ Params: z.infer<typeof IdParams> }>(
@@ -53,7 +54,10 @@ export async function registerStudioRoutes(app: FastifyInstance, deps: { config:
   app.get<{ Params: z.infer<typeof IdParams> }>(
     '/api/consultations/:id/recordings',
     { onRequest: admin, schema: { summary: 'Recordings of the public stream (one file per composition)', tags: ['stream'], security: [{ bearer: [] }], params: jsonSchema(IdParams) } },
-    async (request) => ({ recordings: await listRecordings(dataDir, request.params.id) }),
+    async (request) => {
+      await deps.consultations.read(request.params.id);
+      return { recordings: await listRecordings(dataDir, request.params.id) };
+    },
   );
   app.get<{ Params: z.infer<typeof RecordingParams> }>(
     '/api/consultations/:id/recordings/:file',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'sdp-transform';
-import type { types } from 'mediasoup';
+import type { RtpCapabilities } from '@consult/sfu';
 import { buildWhipAnswer, isConstrainedBaseline, parseWhipOffer } from './whipSdp.js';
 
 /** What the consultation router offers (sfu/src/config.ts) as mediasoup 3.8.4 reports it, trimmed to what matters here. */
-const ROUTER: types.RtpCapabilities = {
+const ROUTER: RtpCapabilities = {
   codecs: [
     { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
     { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101 },

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
-import type { types } from 'mediasoup';
+import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpCodecParameters, RtpParameters } from '@consult/sfu';
 import { AppError, ErrorCode } from '@consult/shared';
 
 /**
@@ -18,7 +18,7 @@ export interface WhipSection {
   mid: string;
   /** The producers' source, as the RTMP ingest gives them (preview, on air and the floor work the same). */
   source: 'ingest-audio' | 'ingest-video';
-  rtpParameters: types.RtpParameters;
+  rtpParameters: RtpParameters;
   /** What the answer says for the section: the chosen codec (and its RTX), feedback, extensions. */
   answer: {
     protocol: string;
@@ -34,7 +34,7 @@ export interface WhipOffer {
   /** Every offered m= line, for the answer's rejected ones (port 0). */
   offered: { index: number; type: string; protocol: string; payloads: string; mid: string | undefined }[];
   /** The encoder's DTLS side, for WebRtcTransport.connect(). */
-  remoteDtls: types.DtlsParameters;
+  remoteDtls: DtlsParameters;
   /** Our DTLS role in the answer: passive (we are the DTLS server) unless the encoder insists on being it. */
   setup: 'passive' | 'active';
 }
@@ -84,7 +84,7 @@ export function isConstrainedBaseline(profileLevelId: string | number | undefine
 }
 
 /** The first codec of the offer's own preference order that the router forwards. */
-function chooseCodec(media: MediaDescription, kind: 'audio' | 'video', router: types.RtpCapabilities) {
+function chooseCodec(media: MediaDescription, kind: 'audio' | 'video', router: RtpCapabilities) {
   const routerHas = (mimeType: string) => (router.codecs ?? []).some((c) => c.mimeType.toLowerCase() === mimeType);
   const order = String(media.payloads ?? '')
     .split(/\s+/)
@@ -130,7 +130,7 @@ function ssrcsOf(media: MediaDescription): { ssrc: number; rtxSsrc: number | und
  * Reads a WHIP offer. Throws VALIDATION with what is wrong when it is not an SDP offer the
  * server can take (not SDP, no fingerprint, not bundled, no Opus/H.264/VP8, no SSRC…).
  */
-export function parseWhipOffer(sdp: string, router: types.RtpCapabilities): WhipOffer {
+export function parseWhipOffer(sdp: string, router: RtpCapabilities): WhipOffer {
   if (sdp.length > MAX_SDP) throw invalid(`larger than ${MAX_SDP} bytes`);
   if (!/^v=0\r?\n/.test(sdp)) throw invalid('it must start with "v=0" (send the SDP offer as the body, Content-Type: application/sdp)');
   let session: SessionDescription;
@@ -198,7 +198,7 @@ export function parseWhipOffer(sdp: string, router: types.RtpCapabilities): Whip
           : [];
     const feedback = wanted.filter((w) => offeredFb.some((f) => f.type === w.type && (f.subtype ?? undefined) === w.subtype));
 
-    const codecs: types.RtpCodecParameters[] = [
+    const codecs: RtpCodecParameters[] = [
       {
         mimeType: codec.mimeType,
         payloadType: codec.pt,
@@ -209,7 +209,7 @@ export function parseWhipOffer(sdp: string, router: types.RtpCapabilities): Whip
       },
     ];
     if (rtx) codecs.push({ mimeType: `${kind}/rtx`, payloadType: rtx.payload, clockRate: codec.clockRate, parameters: { apt: codec.pt }, rtcpFeedback: [] });
-    const rtpParameters: types.RtpParameters = {
+    const rtpParameters: RtpParameters = {
       mid,
       codecs,
       headerExtensions: extensions.map((e) => ({ uri: e.uri, id: e.id, encrypt: false, parameters: {} })),
@@ -258,9 +258,9 @@ export function parseWhipOffer(sdp: string, router: types.RtpCapabilities): Whip
 
 /** mediasoup's side of the WebRTC transport the answer describes. */
 export interface LocalTransport {
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
 }
 
 /**

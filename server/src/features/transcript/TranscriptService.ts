@@ -4,27 +4,21 @@ import path from 'node:path';
 import {
   notFound,
   type CaptionPartial,
-  type MinutesVersionInfo,
   type Participant,
   type TranscriptEngineInfo,
   type TranscriptGap,
-  type TranscriptSegment,
 } from '@consult/shared';
-import { AudioTap, type MediaService } from '@consult/sfu';
+import type { AudioTap, MediaService } from '@consult/sfu';
 import type { Logger } from 'pino';
-import type { ConsultationService } from '../../domain/ConsultationService.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
 import type { ConsultationState } from '../../domain/consultation.js';
-import type { StoredEvent } from '../../store/EventStore.js';
 import { ASR_SAMPLE_RATE, type AsrStream, type FinalSegment, type Transcriber } from './asr/types.js';
 import { wavFile } from './wav.js';
 import { AudioClock, segmentFromFinal, type SpeechTapInfo } from './attribution.js';
 
 export interface TranscriptServiceEvents {
+  /** The utterance in progress (broadcast only; final segments are log events). */
   partial: [{ consultationId: string; caption: CaptionPartial }];
-  /** A final segment was stored, or a segment's text was corrected. */
-  segment: [{ consultationId: string; segment: TranscriptSegment }];
-  gap: [{ consultationId: string; gap: TranscriptGap }];
-  minutes: [{ consultationId: string; minutes: MinutesVersionInfo }];
 }
 
 /** The floor holder's microphone being transcribed. */
@@ -102,14 +96,13 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
     const state = this.deps.consultations.get(consultationId);
     const speech = state?.floor.speech ?? null;
     const room = this.deps.media.existingRoom(consultationId);
-    let producer: { id: string } | undefined;
+    let producer: { producerId: string } | undefined;
     if (speech && room && !room.isClosed) {
-      const peer = room.peers.get(speech.participantId);
       const source = this.deps.speechSource?.(consultationId, speech.participantId) ?? 'mic';
-      producer = [...(peer?.producers.values() ?? [])].find((p) => (p.appData as { source?: string }).source === source && !p.closed);
+      producer = room.producersOf(speech.participantId).find((p) => p.source === source);
     }
     const current = this.taps.get(consultationId);
-    if (current && speech && producer && current.speechId === speech.id && current.producerId === producer.id) return;
+    if (current && speech && producer && current.speechId === speech.id && current.producerId === producer.producerId) return;
     if (current) await this.stop(consultationId, current);
     if (!speech || !producer || !room || this.closed) return;
     const speaker = state!.consultation.participants.find((p) => p.id === speech.participantId);
@@ -121,11 +114,11 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
       ...state!.consultation.sites.map((s) => s.name),
       ...state!.consultation.agenda.map((a) => a.title),
     ];
-    const tap = await AudioTap.open(room.router, producer.id);
+    const tap = await room.openAudioTap(producer.producerId);
     const stream = this.deps.transcriber.start({ language, hotwords });
     const active: ActiveTap = {
       speechId: speech.id,
-      producerId: producer.id,
+      producerId: producer.producerId,
       agendaItemId: speech.agendaItemId,
       speaker,
       tap,
@@ -174,8 +167,7 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
     active.gapRecorded = true;
     const gap: TranscriptGap = { speechId: active.speechId, at: this.deps.clock(), reason: err.message.slice(0, 200) };
     this.deps.consultations
-      .commit(consultationId, () => [{ type: 'transcript.gap', data: gap }])
-      .then(() => this.emit('gap', { consultationId, gap }))
+      .commit(consultationId, () => ({ events: [{ type: 'transcript.gap', data: gap }], reply: undefined }))
       .catch((e: unknown) => this.deps.log.error({ err: e, consultationId }, 'could not record a transcript gap'));
   }
 
@@ -187,24 +179,7 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
       await fs.writeFile(file, wavFile(final.clip, ASR_SAMPLE_RATE));
     }
     const data = segmentFromFinal(id, active, active.clock, final, this.deps.clock());
-    const { state } = await this.deps.consultations.commit(consultationId, () => [{ type: 'transcript.segment', data }]);
-    this.emitSegment(consultationId, state, id);
-  }
-
-  emitSegment(consultationId: string, state: ConsultationState, segmentId: string): void {
-    const index = state.transcript.byId[segmentId];
-    if (index !== undefined) this.emit('segment', { consultationId, segment: state.transcript.segments[index]! });
-  }
-
-  /** After transcript or minutes events were committed by a request: tell the listeners. */
-  announce(consultationId: string, state: ConsultationState, events: readonly StoredEvent[]): void {
-    for (const e of events) {
-      if (e.type === 'transcript.segment' || e.type === 'transcript.edited') {
-        const id = (e.data as { id?: string; segmentId?: string }).segmentId ?? (e.data as { id: string }).id;
-        this.emitSegment(consultationId, state, id);
-      }
-    }
-    if (events.some((e) => e.type.startsWith('minutes.'))) this.emit('minutes', { consultationId, minutes: state.transcript.minutes });
+    await this.deps.consultations.commit(consultationId, () => ({ events: [{ type: 'transcript.segment', data }], reply: undefined }));
   }
 
   async close(): Promise<void> {

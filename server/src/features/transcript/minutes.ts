@@ -203,26 +203,44 @@ export function clockTime(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/**
+ * Text from participants as Markdown shows it, and nothing more: HTML is escaped (a name like
+ * `<img onerror=…>` stays text), Markdown's own marks are escaped, and a line break stays inside
+ * its list item.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]#|~!])/g, '\\$1')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\\\n  ');
+}
+
 export function minutesMarkdown(doc: MinutesDocument, language: MinutesLanguage): string {
   const t = TEXT[language];
+  const md = markdownText;
   const status = t[doc.status];
-  const lines = [`# ${doc.title} · ${t.minutes}`, '', `${t.version} ${doc.version} (${status})`];
+  const lines = [`# ${md(doc.title)} · ${t.minutes}`, '', `${t.version} ${doc.version} (${status})`];
   if (doc.previousHash) lines.push('', `${t.previous}: \`${doc.previousHash}\``);
-  lines.push('', `**${t.moderator}**: ${doc.moderator.map((m) => `${m.name}（${m.siteName}）`).join('、') || t.none}`, '', `## ${t.attendance}`, '');
+  lines.push('', `**${t.moderator}**: ${md(doc.moderator.map((m) => `${m.name}（${m.siteName}）`).join('、')) || t.none}`, '', `## ${t.attendance}`, '');
   for (const site of doc.attendance) {
-    lines.push(`- **${site.siteName}**: ${t.present} ${site.present.map((p) => `${p.name}（${p.role}）`).join('、') || t.none}; ${t.absent} ${site.absent.map((p) => p.name).join('、') || t.none}`);
+    lines.push(`- **${md(site.siteName)}**: ${t.present} ${md(site.present.map((p) => `${p.name}（${p.role}）`).join('、')) || t.none}; ${t.absent} ${md(site.absent.map((p) => p.name).join('、')) || t.none}`);
   }
   doc.items.forEach((item, i) => {
-    lines.push('', `## ${i + 1}. ${item.title}`, '', `### ${t.speeches}`, '');
+    lines.push('', `## ${i + 1}. ${md(item.title)}`, '', `### ${t.speeches}`, '');
     if (item.speeches.length === 0) lines.push(t.noSpeech);
     for (const s of item.speeches) {
       const when = `${clockTime(s.startedAt)}${s.endedAt ? `–${clockTime(s.endedAt)}` : ''}`;
-      lines.push(`- **${s.name}**（${s.siteName}，${s.type}，${when}）：${s.text || t.noText}`);
+      lines.push(`- **${md(s.name)}**（${md(s.siteName)}，${s.type}，${when}）：${s.text ? md(s.text) : t.noText}`);
     }
     if (item.motions.length > 0) {
       lines.push('', `### ${t.motions}`, '');
       for (const m of item.motions) {
-        lines.push(`- **${m.title}**（${m.ballot}）：${m.counts.map((c) => `${c.label} ${c.votes}`).join('，')}。${m.rule}。${m.quorum}。`);
+        lines.push(`- **${md(m.title)}**（${m.ballot}）：${m.counts.map((c) => `${md(c.label)} ${c.votes}`).join('，')}。${m.rule}。${m.quorum}。`);
       }
     }
   });

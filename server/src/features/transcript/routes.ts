@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode, ErrorReply, can, notFound, transcriptSchemas } from '@consult/shared';
 import { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
-import type { ConsultationService } from '../../domain/ConsultationService.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
 import type { JoinClaims } from '../../domain/tokens.js';
 import { adminOnly, bearer } from '../../http/auth.js';
 import { jsonSchema } from '../../http/schemas.js';
@@ -38,11 +38,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
     }
     await admin(request);
   };
-  const state = (id: string) => {
-    const s = deps.consultations.get(id);
-    if (!s) throw notFound(`consultation ${id}`);
-    return s;
-  };
+  const state = (id: string) => deps.consultations.read(id);
   const errors = { 401: jsonSchema(ErrorReply), 403: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) };
 
   app.get<{ Params: z.infer<typeof IdParams>; Querystring: z.infer<typeof transcriptSchemas.MinutesQuery> }>(
@@ -59,7 +55,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
       },
     },
     async (request, reply) => {
-      const s = state(request.params.id);
+      const s = await state(request.params.id);
       const language = s.consultation.language;
       const minutes = s.transcript.minutes;
       const locked = minutes.status === 'approved' ? s.transcript.approved[minutes.version] : undefined;
@@ -90,7 +86,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
     '/api/consultations/:id/speeches/:speechId/captions.vtt',
     { onRequest: recordKeeper, schema: { summary: 'The captions of one speech as WebVTT', tags: ['minutes'], security: [{ bearer: [] }], params: jsonSchema(SpeechParams), response: errors } },
     async (request, reply) => {
-      const vtt = speechVtt(state(request.params.id), request.params.speechId);
+      const vtt = speechVtt(await state(request.params.id), request.params.speechId);
       if (vtt === null) throw notFound(`speech ${request.params.speechId}`);
       return reply.type('text/vtt; charset=utf-8').send(vtt);
     },
@@ -100,7 +96,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
     '/api/consultations/:id/segments/:segmentId/clip.wav',
     { onRequest: recordKeeper, schema: { summary: 'The audio of one transcript segment (for the clerk)', tags: ['minutes'], security: [{ bearer: [] }], params: jsonSchema(SegmentParams), response: errors } },
     async (request, reply) => {
-      const s = state(request.params.id);
+      const s = await state(request.params.id);
       const index = s.transcript.byId[request.params.segmentId];
       if (index === undefined || !s.transcript.segments[index]!.hasClip) throw notFound(`clip of segment ${request.params.segmentId}`);
       const data = await fs.readFile(deps.transcripts.clipPath(request.params.id, request.params.segmentId)).catch(() => {

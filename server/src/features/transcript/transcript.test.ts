@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../store/EventStore.js';
 import { createConsultation, foldConsultation, type ConsultationState } from '../../domain/consultation.js';
 import { decideAddEntry, decideApprove, decideEdit, decideReturn, decideSubmit } from '../../domain/transcript.js';
 import { AudioClock, segmentFromFinal } from './attribution.js';
-import { buildMinutes, minutesMarkdown, ruleSentence, speechVtt } from './minutes.js';
+import { buildMinutes, markdownText, minutesMarkdown, ruleSentence, speechVtt } from './minutes.js';
 import { minutesDocx } from './docx.js';
 
 function ids() {
@@ -246,5 +246,13 @@ describe('minutes document', () => {
       .add('transcript.segment', { id: 'g1', agendaItemId: item1!.id, speechId: 's1', participantId: li.id, name: li.name, siteId: 'city', startedAt: 11_000, endedAt: 13_500, text: '第一句', recognised: '第一句', confidence: null, engine: 'x', hasClip: false, offFloor: false }, 13_500);
     expect(speechVtt(log.state, 's1')).toBe('WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.500\n<v 李委员>第一句\n');
     expect(speechVtt(log.state, 'nope')).toBeNull();
+  });
+});
+
+describe('Markdown minutes', () => {
+  it('keep participants\' names and words as text: HTML and Markdown marks escaped, lines kept in their item', () => {
+    expect(markdownText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
+    expect(markdownText('**不是粗体** [link](http://x) # 标题')).toBe('\\*\\*不是粗体\\*\\* \\[link\\](http://x) \\# 标题');
+    expect(markdownText('第一段\n\n\n第二段')).toBe('第一段\\\n  第二段');
   });
 });

@@ -18,7 +18,15 @@ export interface MotionAudit {
   result: MotionResult | null;
 }
 
-const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * One CSV cell: quoted when it holds a quote, comma or line break; a cell that a spreadsheet would
+ * take as a formula (starting with = + - @, a tab or a carriage return) is prefixed with ' so it
+ * is shown as text (OWASP, CSV injection).
+ */
+export function csvCell(value: string): string {
+  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
 
 /** CSV: per-member choices for a named ballot; (receipt hash, choices) for a closed secret ballot. */
 export function auditCsv(audit: MotionAudit): string {

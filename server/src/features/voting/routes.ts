@@ -2,17 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorReply, invalidState, notFound, votingSchemas } from '@consult/shared';
 import type { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
-import type { ConsultationService } from '../../domain/ConsultationService.js';
-import { MOTION_EVENT_TYPES } from '../../domain/voting.js';
+import type { ConsultationService } from '../../log/ConsultationService.js';
+import { isMotionEvent, motion, motionView } from '../../domain/voting.js';
 import { adminOnly } from '../../http/auth.js';
 import { jsonSchema } from '../../http/schemas.js';
 import { auditCsv, type MotionAudit } from './audit.js';
-import type { VotingService } from './VotingService.js';
+import type { BallotBoxes } from './BallotBoxes.js';
 
 interface Deps {
   config: ServerConfig;
   consultations: ConsultationService;
-  voting: VotingService;
+  ballots: BallotBoxes;
 }
 
 type Params = z.infer<typeof votingSchemas.MotionIdParams>;
@@ -28,7 +28,10 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
       onRequest,
       schema: { summary: 'A motion: definition, status, turnout and (once closed) the result', tags: ['voting'], security: [{ bearer: [] }], params: jsonSchema(votingSchemas.MotionIdParams), response: errors },
     },
-    async (request) => deps.voting.view(request.params.id, request.params.motionId),
+    async (request) => {
+      const m = motion((await deps.consultations.read(request.params.id)).motions, request.params.motionId);
+      return motionView(m, deps.ballots.voted(request.params.id, m));
+    },
   );
 
   app.get<{ Params: Params; Querystring: z.infer<typeof votingSchemas.AuditQuery> }>(
@@ -46,14 +49,12 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
     },
     async (request, reply) => {
       const { id, motionId } = request.params;
-      const state = deps.consultations.get(id);
-      const motion = state?.motions[motionId];
-      if (!state || !motion) throw notFound(`motion ${motionId}`);
+      const state = await deps.consultations.read(id);
+      const motion = state.motions[motionId];
+      if (!motion) throw notFound(`motion ${motionId}`);
       const secret = motion.definition.ballot === 'secret';
       if (secret && motion.status !== 'closed' && request.query.format === 'csv') throw invalidState('a secret ballot’s receipt list is published when the vote closes');
-      const events = (await deps.consultations.storeRead(id)).filter(
-        (e) => MOTION_EVENT_TYPES.has(e.type) && (e.data as { motionId?: string }).motionId === motionId,
-      );
+      const events = (await deps.consultations.storeRead(id)).filter((e) => isMotionEvent(e) && e.data.motionId === motionId);
       const people = new Map(state.consultation.participants.map((p) => [p.id, p]));
       const audit: MotionAudit = {
         format: 'consultation-motion-audit/1',
@@ -71,7 +72,7 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
               choices: b.choices,
             })),
         // The box is never shown while the vote is open: not even its size per option.
-        box: secret && motion.status === 'closed' ? await deps.voting.boxEntries(id, motionId) : null,
+        box: secret && motion.status === 'closed' ? await deps.ballots.entries(id, motion) : null,
         result: motion.result,
       };
       if (request.query.format === 'csv') {
