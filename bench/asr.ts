@@ -90,7 +90,9 @@ const { dataDir } = loadConfig(process.env);
 const psArgs = process.env.BENCH_ASR_PS_ARGS ? (JSON.parse(process.env.BENCH_ASR_PS_ARGS) as string[]) : undefined;
 const t = createTranscriber({ dataDir, ...(psArgs && { pocketsphinx: { args: psArgs } }) });
 const engine = t.describe('en');
-console.error(`[bench:asr] engine ${engine.engine} (${engine.model ?? 'no model'}); synthesising ${ENGLISH_SENTENCES.length} English and ${MANDARIN_SENTENCES.length} Mandarin sentences`);
+console.error(
+  `[bench:asr] engine ${engine.engine} (${engine.model ?? 'no model'}); synthesising ${ENGLISH_SENTENCES.length} English and ${MANDARIN_SENTENCES.length} Mandarin sentences`,
+);
 
 const en = compose(ENGLISH_SENTENCES, { gapMs: GAP_MS, ...ENGLISH });
 const zh = compose(MANDARIN_SENTENCES, { gapMs: GAP_MS, ...MANDARIN });
@@ -100,7 +102,7 @@ await fast(t, 'en', en.pcm.subarray(0, 5 * RATE));
 const enRun = await fast(t, 'en', en.pcm);
 const hyp = normalise(enRun.finals.map((f) => f.text).join(' '));
 const ref = normalise(ENGLISH_SENTENCES.join(' '));
-const cer = editDistance([...hyp], [...ref]) / ref.length;
+const cer = editDistance(Array.from(hyp), Array.from(ref)) / ref.length;
 const wer = editDistance(hyp.split(' '), ref.split(' ')) / ref.split(' ').length;
 
 const zhTranscriber = createTranscriber({ dataDir, sherpa: false });

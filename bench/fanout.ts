@@ -71,7 +71,9 @@ function cpuSeconds(pid: number): number {
 
 /** Jiffies of one core by state, from /proc/stat: [user+nice, system, irq+softirq, steal, idle+iowait]. */
 function coreTimes(core: number): number[] {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${core} `));
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${core} `));
   const v = (line ?? '').split(/\s+/).slice(1).map(Number);
   const at = (i: number) => v[i] ?? 0;
   return [at(0) + at(1), at(2), at(5) + at(6), at(7), at(3) + at(4)];
@@ -79,7 +81,9 @@ function coreTimes(core: number): number[] {
 
 /** Kernel UDP receive-buffer drops on the whole machine (/proc/net/snmp). */
 function udpRcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const names = lines[0]?.split(/\s+/) ?? [];
   const values = lines[1]?.split(/\s+/) ?? [];
   const index = names.indexOf('RcvbufErrors');
@@ -208,8 +212,31 @@ async function prepare(name: ArmName, receivers: number, armOptions: ArmOptions)
   const sender = new RtpSender();
   const arm = name === 'ours' ? await createOurArm(armOptions, sender) : await createBareArm(armOptions, sender);
   const run: ArmRun = {
-    name, arm, sink, sender, started: false, consumers: [], setupS: 0, notFlowing: 0, seconds: 0, cpuEach: arm.workerPids.map(() => 0),
-    received: 0, expected: 0, lost: 0, silent: 0, offLayer: 0, sentForwarded: 0, sentAll: 0, keyFrames: 0, nacks: 0, udpErrors: 0, benchCpu: 0, windowUs: [], windowLoss: [], windowCore: [], maxSendGapMs: 0,
+    name,
+    arm,
+    sink,
+    sender,
+    started: false,
+    consumers: [],
+    setupS: 0,
+    notFlowing: 0,
+    seconds: 0,
+    cpuEach: arm.workerPids.map(() => 0),
+    received: 0,
+    expected: 0,
+    lost: 0,
+    silent: 0,
+    offLayer: 0,
+    sentForwarded: 0,
+    sentAll: 0,
+    keyFrames: 0,
+    nacks: 0,
+    udpErrors: 0,
+    benchCpu: 0,
+    windowUs: [],
+    windowLoss: [],
+    windowCore: [],
+    maxSendGapMs: 0,
   };
   const setupStart = performance.now();
   const indices = Array.from({ length: receivers }, (_, i) => i);

@@ -21,16 +21,18 @@ const ADMIN = 'bench-admin';
 
 function call<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve, reject) =>
-    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) => (reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)))),
+    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) =>
+      reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)),
+    ),
   );
 }
 
 /** Samples `probe` every 20 ms until `until` resolves; returns the durations. */
 async function sample(probe: () => Promise<unknown>, until: Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
-  let done = false;
-  void until.finally(() => (done = true));
-  while (!done) {
+  const state = { done: false };
+  void until.finally(() => (state.done = true));
+  while (!state.done) {
     const t0 = performance.now();
     await probe();
     times.push(performance.now() - t0);

@@ -34,7 +34,9 @@ async function open(url: string, token?: string): Promise<Socket> {
 
 function call<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve, reject) =>
-    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) => (reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)))),
+    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) =>
+      reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)),
+    ),
   );
 }
 
@@ -95,11 +97,13 @@ async function ours(): Promise<{ latencies: number[]; eventBytes: number; kill: 
   await call(chair, 'session.join', { token: token(chairLink!.joinUrl) });
   const members: Socket[] = [];
   for (let i = 0; i < memberLinks.length; i += 50) {
-    const batch = await Promise.all(memberLinks.slice(i, i + 50).map(async (l) => {
-      const s = await open(url, token(l.joinUrl));
-      await call(s, 'session.join', { token: token(l.joinUrl) });
-      return s;
-    }));
+    const batch = await Promise.all(
+      memberLinks.slice(i, i + 50).map(async (l) => {
+        const s = await open(url, token(l.joinUrl));
+        await call(s, 'session.join', { token: token(l.joinUrl) });
+        return s;
+      }),
+    );
     members.push(...batch);
   }
   // A realistic queue: ten members waiting, so each broadcast carries a queue as well as the speech.
@@ -128,24 +132,32 @@ async function bare(eventBytes: number): Promise<number[]> {
   const command = LOAD_CPUS ? 'taskset' : process.execPath;
   const args = ['--import', 'tsx', 'bench/bare-broadcast.ts'];
   const child = spawn(command, LOAD_CPUS ? ['-c', '0', process.execPath, ...args] : args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   try {
     const url = `http://127.0.0.1:${port}`;
     const chair = await open(url);
     const members: Socket[] = [];
     for (let i = 0; i < N; i += 50) {
-      members.push(...(await Promise.all(Array.from({ length: Math.min(50, N - i) }, async () => {
-        const s = await open(url);
-        await call(s, 'join', {});
-        return s;
-      }))));
+      members.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, N - i) }, async () => {
+            const s = await open(url);
+            await call(s, 'join', {});
+            return s;
+          }),
+        )),
+      );
     }
     // The bare event is {seq, filler}: size the filler so the whole event matches ours.
     const filler = Math.max(0, eventBytes - JSON.stringify({ seq: 0, filler: '' }).length - 2);
-    const latencies = await rounds(members, (p) => (p as { seq: number }).seq, async (i) => {
-      await call(chair, 'grant', { bytes: filler, seq: i + 1 });
-      return i + 1;
-    });
+    const latencies = await rounds(
+      members,
+      (p) => (p as { seq: number }).seq,
+      async (i) => {
+        await call(chair, 'grant', { bytes: filler, seq: i + 1 });
+        return i + 1;
+      },
+    );
     for (const s of [chair, ...members]) s.disconnect();
     return latencies;
   } finally {

@@ -39,7 +39,21 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { CHROMIUM, launchBrowser, personPage } from '../tests/helpers/browser.js';
-import { LOAD_CPUS, childPids, spawnPinnedServer, waitForHttp, freePort, metricValue, cpuMeter, peakRssMb, percentile, pinLoadGenerator, pinnedChromium, round, startServerProcess } from './lib.js';
+import {
+  LOAD_CPUS,
+  childPids,
+  spawnPinnedServer,
+  waitForHttp,
+  freePort,
+  metricValue,
+  cpuMeter,
+  peakRssMb,
+  percentile,
+  pinLoadGenerator,
+  pinnedChromium,
+  round,
+  startServerProcess,
+} from './lib.js';
 import type { PeerTimings } from './peers/wrtcPeer.js';
 import type { RunnerCommand, RunnerReply } from './peers/wrtcRunner.js';
 
@@ -114,7 +128,14 @@ interface MediaArm {
   close(): Promise<void>;
 }
 
-const noTimings = (): PeerTimings => ({ joinedMs: NaN, recvConnectedMs: NaN, firstPacketMs: NaN, firstVideoPacketMs: NaN, firstFrameMs: NaN, statsDecodedMs: NaN });
+const noTimings = (): PeerTimings => ({
+  joinedMs: NaN,
+  recvConnectedMs: NaN,
+  firstPacketMs: NaN,
+  firstVideoPacketMs: NaN,
+  firstFrameMs: NaN,
+  statsDecodedMs: NaN,
+});
 
 /** wrtc peers in a child process (inherits the load core's pinning). */
 function wrtcArm(url: string): MediaArm {
@@ -147,7 +168,17 @@ function wrtcArm(url: string): MediaArm {
       await new Promise((r) => setTimeout(r, 1500));
     },
     async measure() {
-      const reply = await ask({ type: 'go', url, tokens: members.map((m) => m.token), camera: MEMBER_CAMERA, timeoutMs: MEDIA_TIMEOUT_MS, consumeOnlyPublisher: MEMBERS_CONSUME === 'publisher' }, 'result');
+      const reply = await ask(
+        {
+          type: 'go',
+          url,
+          tokens: members.map((m) => m.token),
+          camera: MEMBER_CAMERA,
+          timeoutMs: MEDIA_TIMEOUT_MS,
+          consumeOnlyPublisher: MEMBERS_CONSUME === 'publisher',
+        },
+        'result',
+      );
       if (reply.type !== 'result') return members.map(noTimings);
       if (reply.errors.length) console.error(`wrtc peers: ${reply.errors.length} errors, first: ${reply.errors[0]}`);
       return reply.timings;
@@ -253,7 +284,9 @@ async function main(): Promise<void> {
     const loopLagP99 = metricValue(metrics, 'nodejs_eventloop_lag_seconds{quantile="0.99"}') * 1000;
     const cpuPct = cpu();
     const serverRss = peakRssMb(child.pid!);
-    const workerRss = childPids(child.pid!).map(peakRssMb).reduce((a, b) => a + b, 0);
+    const workerRss = childPids(child.pid!)
+      .map(peakRssMb)
+      .reduce((a, b) => a + b, 0);
     const signalMs = signalResults.map((r) => r.ms);
     for (const { socket } of signalResults) socket.disconnect();
     await media?.close();
@@ -283,10 +316,30 @@ async function main(): Promise<void> {
           ? {
               media_first_packet_p50_ms: round(percentile(packetMs, 50)),
               media_first_packet_p95_ms: round(percentile(packetMs, 95)),
-              media_first_video_packet_p95_ms: round(percentile(got((t) => t.firstVideoPacketMs), 95)),
-              media_stats_decoded_p95_ms: round(percentile(got((t) => t.statsDecodedMs), 95)),
-              media_join_ack_p95_ms: round(percentile(got((t) => t.joinedMs), 95)),
-              media_recv_connected_p95_ms: round(percentile(got((t) => t.recvConnectedMs), 95)),
+              media_first_video_packet_p95_ms: round(
+                percentile(
+                  got((t) => t.firstVideoPacketMs),
+                  95,
+                ),
+              ),
+              media_stats_decoded_p95_ms: round(
+                percentile(
+                  got((t) => t.statsDecodedMs),
+                  95,
+                ),
+              ),
+              media_join_ack_p95_ms: round(
+                percentile(
+                  got((t) => t.joinedMs),
+                  95,
+                ),
+              ),
+              media_recv_connected_p95_ms: round(
+                percentile(
+                  got((t) => t.recvConnectedMs),
+                  95,
+                ),
+              ),
             }
           : {}),
         signal_p50_ms: round(percentile(signalMs, 50)),

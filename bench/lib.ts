@@ -70,7 +70,7 @@ export function pinnedChromium(chromium: string): string {
 /** A Node.js server process pinned to the server's core (when pinning is on). */
 export function spawnPinnedServer(args: string[], env: Record<string, string>, stdout: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
   const [command, argv] = SERVER_CPUS ? ['taskset', ['-c', SERVER_CPUS, process.execPath, ...args]] : [process.execPath, args];
-  return spawn(command, argv as string[], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
+  return spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }
 
 /** Waits until a URL answers 2xx (a server starting). */
@@ -92,7 +92,15 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   // BENCH_NODE_ARGS (e.g. --cpu-prof) profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // Every load generator connects from one address: the per-address handshake limit is not what is measured.
-  const child = spawnPinnedServer([...nodeArgs, 'server/dist/main.js'], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RTC_LISTEN_IP: '127.0.0.1', HANDSHAKES_PER_ADDRESS: '1000000', CLIENT_DIR: 'client/dist-e2e', ...env });
+  const child = spawnPinnedServer([...nodeArgs, 'server/dist/main.js'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RTC_LISTEN_IP: '127.0.0.1',
+    HANDSHAKES_PER_ADDRESS: '1000000',
+    CLIENT_DIR: 'client/dist-e2e',
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/health`);

@@ -33,7 +33,9 @@ async function open(url: string, token?: string): Promise<Socket> {
 
 function call<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve, reject) =>
-    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) => (reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)))),
+    socket.emit(event, payload, (reply: { ok: boolean; data: T; error?: unknown }) =>
+      reply.ok ? resolve(reply.data) : reject(new Error(`${event}: ${JSON.stringify(reply.error)}`)),
+    ),
   );
 }
 
@@ -99,7 +101,8 @@ async function main(): Promise<void> {
             };
             setTimeout(() => {
               const t0 = performance.now();
-              const sends = i % 10 === 0 ? [call(socket, 'motion.vote', payload), call(socket, 'motion.vote', payload)] : [call(socket, 'motion.vote', payload)];
+              const sends =
+                i % 10 === 0 ? [call(socket, 'motion.vote', payload), call(socket, 'motion.vote', payload)] : [call(socket, 'motion.vote', payload)];
               Promise.all(sends).then(
                 () => {
                   acks.push(performance.now() - t0);

@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The benchmarks are not run here (they need a quiet machine) but must keep compiling.
-echo "[test] type-checking bench/"
+# The benchmarks are not run here (they need a quiet machine) but must keep compiling; tests too.
+echo "[test] type-checking bench/ and the tests"
 npx tsc -p bench/tsconfig.json
+npx tsc -p tsconfig.test.json
+# The guards: typescript-eslint (strict, type-checked) with the layering as import rules, and Prettier.
+echo "[test] eslint"
+npx eslint --max-warnings 0 .
+echo "[test] prettier"
+npx prettier --check --log-level warn "**/*.{ts,tsx,css,json}"
 
 redis_pid=""
 cleanup() { [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true; }

@@ -88,7 +88,10 @@ export function audioRtpParameters(sender: RtpSender): types.RtpParameters {
 export function receiverCapabilities(router: types.Router): types.RtpCapabilities {
   const caps = router.rtpCapabilities;
   return {
-    codecs: (caps.codecs ?? []).map((c) => ({ ...c, rtcpFeedback: (c.rtcpFeedback ?? []).filter((fb) => fb.type !== 'transport-cc' && fb.type !== 'goog-remb') })),
+    codecs: (caps.codecs ?? []).map((c) => ({
+      ...c,
+      rtcpFeedback: (c.rtcpFeedback ?? []).filter((fb) => fb.type !== 'transport-cc' && fb.type !== 'goog-remb'),
+    })),
     headerExtensions: (caps.headerExtensions ?? []).filter((h) => !h.uri.includes('transport-wide-cc')),
   };
 }
@@ -131,7 +134,13 @@ export async function createOurArm(options: ArmOptions, sender: RtpSender): Prom
   room.setAudioPolicy(() => true);
 
   const studio = await room.createPlainTransport('studio', 'send');
-  const video = await room.produce('studio', { transportId: studio.id, kind: 'video', source: 'ingest-video', rtpParameters: videoRtpParameters(sender), paused: false });
+  const video = await room.produce('studio', {
+    transportId: studio.id,
+    kind: 'video',
+    source: 'ingest-video',
+    rtpParameters: videoRtpParameters(sender),
+    paused: false,
+  });
   const mic = await room.createPlainTransport('speaker', 'send');
   const audio = await room.produce('speaker', { transportId: mic.id, kind: 'audio', source: 'mic', rtpParameters: audioRtpParameters(sender), paused: false });
 

@@ -96,7 +96,16 @@ export class RtpSender {
   private audioTo: Endpoint = { ip: '127.0.0.1', port: 0 };
 
   constructor() {
-    this.video = LAYERS.map((layer) => ({ ...newStream(90000), layer, frame: 0, pictureId: Math.floor(Math.random() * 0x7fff), tl0PicIdx: 0, wantKey: true, lastKeyAt: -Infinity, keyFrames: 0 }));
+    this.video = LAYERS.map((layer) => ({
+      ...newStream(90000),
+      layer,
+      frame: 0,
+      pictureId: Math.floor(Math.random() * 0x7fff),
+      tl0PicIdx: 0,
+      wantKey: true,
+      lastKeyAt: -Infinity,
+      keyFrames: 0,
+    }));
     this.audio = newStream(48000);
     this.videoSocket = createSocket('udp4');
     this.audioSocket = createSocket('udp4');
@@ -256,9 +265,17 @@ export class RtpSender {
     const elapsed = this.elapsedMs();
     const wall = this.startWall + elapsed;
     for (const s of this.video) {
-      this.videoSocket.send(senderReport(s.ssrc, wall, s.tsBase + Math.round((elapsed * s.clockRate) / 1000), s.packets, s.octets), this.videoTo.port, this.videoTo.ip);
+      this.videoSocket.send(
+        senderReport(s.ssrc, wall, s.tsBase + Math.round((elapsed * s.clockRate) / 1000), s.packets, s.octets),
+        this.videoTo.port,
+        this.videoTo.ip,
+      );
     }
     const a = this.audio;
-    this.audioSocket.send(senderReport(a.ssrc, wall, a.tsBase + Math.round((elapsed * a.clockRate) / 1000), a.packets, a.octets), this.audioTo.port, this.audioTo.ip);
+    this.audioSocket.send(
+      senderReport(a.ssrc, wall, a.tsBase + Math.round((elapsed * a.clockRate) / 1000), a.packets, a.octets),
+      this.audioTo.port,
+      this.audioTo.ip,
+    );
   }
 }

@@ -125,7 +125,8 @@ class MediaClock {
         this.phase += (2 * Math.PI * 440) / SAMPLE_RATE;
       }
       this.phase %= 2 * Math.PI;
-      for (const source of this.audio) source.onData({ samples: this.samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: AUDIO_FRAME });
+      for (const source of this.audio)
+        source.onData({ samples: this.samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: AUDIO_FRAME });
     }
     const every = Math.max(1, Math.round(100 / this.fps));
     if (this.video.size > 0 && this.ticks % every === 0) {
@@ -206,7 +207,13 @@ export class WrtcPeer {
     const t0 = performance.now();
     const since = () => performance.now() - t0;
     const timings: PeerTimings = { joinedMs: NaN, recvConnectedMs: NaN, firstPacketMs: NaN, firstVideoPacketMs: NaN, firstFrameMs: NaN, statsDecodedMs: NaN };
-    const socket: ConsultSocket = io(this.options.url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: REQUEST_TIMEOUT_MS, query: { token: this.options.token } });
+    const socket: ConsultSocket = io(this.options.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: REQUEST_TIMEOUT_MS,
+      query: { token: this.options.token },
+    });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -231,7 +238,7 @@ export class WrtcPeer {
     const device = new Device({ handlerName: 'Chrome111' });
     await device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as ms.RtpCapabilities });
     this.device = device;
-    const caps = device.rtpCapabilities;
+    const caps = device.recvRtpCapabilities;
     await this.request('media.setCapabilities', { rtpCapabilities: { ...caps, codecs: caps.codecs ?? [] } });
 
     const recv = await this.createTransport('recv');
@@ -328,8 +335,13 @@ export class WrtcPeer {
     if (wantVideo) {
       this.videoSource = new wrtc.nonstandard.RTCVideoSource();
       clock.addVideo(this.videoSource);
-      const vp8 = this.device!.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
-      const producer = await send.produce({ track: this.videoSource.createTrack(), encodings: CAMERA_ENCODINGS, codec: vp8, appData: { source: 'camera', paused: false } });
+      const vp8 = this.device!.recvRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+      const producer = await send.produce({
+        track: this.videoSource.createTrack(),
+        encodings: CAMERA_ENCODINGS,
+        codec: vp8,
+        appData: { source: 'camera', paused: false },
+      });
       this.producers.push(producer);
     }
   }

@@ -73,7 +73,9 @@ async function handle(command: RunnerCommand): Promise<void> {
     reply({ type: 'hostReady', timings, errors: host.errors, participantId: host.participantId });
   } else if (command.type === 'go') {
     const consumeOnly = command.consumeOnlyPublisher ? host?.participantId : undefined;
-    const members = command.tokens.map((token) => new WrtcPeer({ url: command.url, token, mic: true, camera: command.camera, timeoutMs: command.timeoutMs, consumeOnly }));
+    const members = command.tokens.map(
+      (token) => new WrtcPeer({ url: command.url, token, mic: true, camera: command.camera, timeoutMs: command.timeoutMs, consumeOnly }),
+    );
     peers.push(...members);
     const unwatch = process.env.BENCH_DEBUG === '1' ? watchHost(performance.now()) : () => undefined;
     const settled = await Promise.allSettled(members.map((m) => m.join()));

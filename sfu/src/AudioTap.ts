@@ -83,7 +83,28 @@ export class AudioTap extends EventEmitter<AudioTapEvents> {
       );
       const ffmpeg = spawn(
         options.ffmpeg ?? 'ffmpeg',
-        ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', sdp, '-ac', '1', '-ar', '16000', '-f', 's16le', '-flush_packets', '1', 'pipe:1'],
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-protocol_whitelist',
+          'file,udp,rtp',
+          '-fflags',
+          'nobuffer',
+          '-flags',
+          'low_delay',
+          '-i',
+          sdp,
+          '-ac',
+          '1',
+          '-ar',
+          '16000',
+          '-f',
+          's16le',
+          '-flush_packets',
+          '1',
+          'pipe:1',
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const tap = new AudioTap(transport, consumer, ffmpeg, dir);

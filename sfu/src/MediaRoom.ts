@@ -246,7 +246,6 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return mediaCall(() => piped);
   }
 
-
   get isClosed(): boolean {
     return this.closed;
   }

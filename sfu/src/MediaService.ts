@@ -28,7 +28,10 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
-  constructor(readonly config: MediaConfig, private readonly log: Log) {
+  constructor(
+    readonly config: MediaConfig,
+    private readonly log: Log,
+  ) {
     super();
     this.pool = new WorkerPool(config, log);
     const idleMs = config.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;

@@ -50,10 +50,16 @@ export class RtpOutput {
 
   get codec(): RtpOutputCodec {
     const codec = this.consumer.rtpParameters.codecs[0]!;
-    const fmtp = Object.entries(codec.parameters ?? {})
+    const fmtp = Object.entries((codec.parameters ?? {}) as Record<string, unknown>)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(';');
-    return { payloadType: codec.payloadType, name: codec.mimeType.split('/')[1]!, clockRate: codec.clockRate, ...(codec.channels ? { channels: codec.channels } : {}), ...(fmtp ? { fmtp } : {}) };
+    return {
+      payloadType: codec.payloadType,
+      name: codec.mimeType.split('/')[1]!,
+      clockRate: codec.clockRate,
+      ...(codec.channels ? { channels: codec.channels } : {}),
+      ...(fmtp ? { fmtp } : {}),
+    };
   }
 
   /** Lets the media flow; a video asks for a key frame to start on. */

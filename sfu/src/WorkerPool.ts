@@ -26,7 +26,10 @@ export class WorkerPool extends EventEmitter {
   private readonly slots: Slot[] = [];
   private closed = false;
 
-  constructor(private readonly config: MediaConfig, private readonly log: { warn: (o: object, m: string) => void; info: (o: object, m: string) => void }) {
+  constructor(
+    private readonly config: MediaConfig,
+    private readonly log: { warn: (o: object, m: string) => void; info: (o: object, m: string) => void },
+  ) {
     super();
   }
 
@@ -48,7 +51,7 @@ export class WorkerPool extends EventEmitter {
       if (this.closed) return;
       this.log.warn({ pid: worker.pid, err: error.message }, 'mediasoup worker died; starting a replacement');
       this.emit('workerDied', worker);
-      this.spawn().catch((err: Error) => this.log.warn({ err: err.message }, 'could not replace mediasoup worker'));
+      this.spawn().catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not replace mediasoup worker'));
     });
     this.log.info({ pid: worker.pid }, 'mediasoup worker started');
     return slot;

@@ -31,7 +31,7 @@ export interface Closable {
 
 /** A plain RTP transport: a feed's way in (RTP to `tuple.localPort`). */
 export interface RtpTransport extends Closable {
-  readonly tuple: { localPort: number };
+  readonly tuple: { localIp: string; localPort: number };
 }
 
 /** A WebRTC transport a feed publishes on (WHIP): its parameters for the answer, DTLS state and received bytes. */

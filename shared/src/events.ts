@@ -30,9 +30,7 @@ export interface ConsumerInfo {
   producerPaused: boolean;
 }
 
-export type PresenceChange =
-  | { kind: 'upsert'; participant: PresentParticipant }
-  | { kind: 'left'; participantId: string };
+export type PresenceChange = { kind: 'upsert'; participant: PresentParticipant } | { kind: 'left'; participantId: string };
 
 /** How long the server gathers presence changes before it sends them. */
 export const PRESENCE_BATCH_MS = 100;

@@ -56,7 +56,13 @@ describe('thresholds', () => {
 describe('tally of a decision', () => {
   it('passes the example from the brief: 31 for, more than half of 55 members (28)', () => {
     const r = tallyMotion(decision({ majority: 'absolute' }), [...many(31, 'for'), ...many(10, 'against'), ...many(4, 'abstain')], 50, 55);
-    expect(r).toMatchObject({ counts: { for: 31, against: 10, abstain: 4 }, ballots: 45, passed: true, majority: { baseKind: 'members', base: 55, threshold: 28 }, quorum: { met: true, required: 28 } });
+    expect(r).toMatchObject({
+      counts: { for: 31, against: 10, abstain: 4 },
+      ballots: 45,
+      passed: true,
+      majority: { baseKind: 'members', base: 55, threshold: 28 },
+      quorum: { met: true, required: 28 },
+    });
   });
 
   it('simple majority without abstentions in the base: for must beat against', () => {

@@ -171,7 +171,16 @@ export function tallyMotion(definition: MotionDefinition, ballots: readonly (rea
     tie = true;
     elected = elected.filter((o) => o.votes > last.votes);
   }
-  return { counts, ballots: ballots.length, blank, quorum, majority, passed: quorum.met && elected.length > 0, elected: quorum.met ? elected.map((o) => o.id) : [], tie };
+  return {
+    counts,
+    ballots: ballots.length,
+    blank,
+    quorum,
+    majority,
+    passed: quorum.met && elected.length > 0,
+    elected: quorum.met ? elected.map((o) => o.id) : [],
+    tie,
+  };
 }
 
 /** Validates a ballot's choices against the motion: known options, no repeats, at most maxChoices, a decision exactly one. */

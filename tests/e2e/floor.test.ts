@@ -79,7 +79,7 @@ describe('the speaking queue and the floor in Chromium', () => {
     expect(await attrOf(member, testId('floor-bar'), 'data-phase')).toBe('idle');
 
     // The member asks for the floor: type "speech" (the default) and a note.
-    expect(await member.$eval(`${testId('floor-request-type')} input[value="speech"]`, (el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await member.$eval(`${testId('floor-request-type')} input[value="speech"]`, (el) => el.checked)).toBe(true);
     await member.type(testId('floor-note'), '关于加装电梯补贴的建议');
     await member.click(testId('floor-request-button'));
     await member.waitForSelector(`${testId('floor-position')}[data-position="1"]`, { timeout: 10_000 });
@@ -160,9 +160,12 @@ describe('the speaking queue and the floor in Chromium', () => {
     expect(mic.paused).toBe(true);
 
     // The speaking record shows the speech for the member and their site.
-    await mod.waitForFunction(`(window.__consultation.state().floorReport?.byParticipant ?? []).some((p) => p.participantId === '${memberId}' && p.count === 1)`, {
-      timeout: 10_000,
-    });
+    await mod.waitForFunction(
+      `(window.__consultation.state().floorReport?.byParticipant ?? []).some((p) => p.participantId === '${memberId}' && p.count === 1)`,
+      {
+        timeout: 10_000,
+      },
+    );
     const stats = await textOf(mod, testId('floor-stats'));
     expect(stats).toContain('市本级');
     expect(stats).toContain('湖滨县');
@@ -194,7 +197,10 @@ describe('the speaking queue and the floor in Chromium', () => {
     await mod.keyboard.press('ArrowDown');
     await mod.keyboard.up('Alt');
     await until(async () => (await order())[0] === idStudio, 'the keyboard reorder');
-    await until(async () => (await mod.evaluate('document.activeElement?.dataset?.testid')) === `queue-entry-${b1.entryId}`, 'focus to stay on the moved entry');
+    await until(
+      async () => (await mod.evaluate('document.activeElement?.dataset?.testid')) === `queue-entry-${b1.entryId}`,
+      'focus to stay on the moved entry',
+    );
     // The move-up button brings it back.
     await mod.click(testId(`move-up-${b1.entryId}`));
     await until(async () => (await order())[0] === idB, 'the button reorder');
@@ -238,12 +244,17 @@ describe('the speaking queue and the floor in Chromium', () => {
     // Limits for this agenda item, typed in seconds: a 10 s speech with 5 s grace.
     await mod.click(`${testId('floor-limits')} summary`);
     await mod.click(`${testId('floor-limits')} input[value="sec"]`);
-    for (const [field, value] of [['speech', '10'], ['grace', '5']] as const) {
+    for (const [field, value] of [
+      ['speech', '10'],
+      ['grace', '5'],
+    ] as const) {
       await mod.$eval(testId(`limit-${field}`), (el) => (el as HTMLInputElement).select());
       await mod.type(testId(`limit-${field}`), value);
     }
     await mod.click(testId('limits-save'));
-    await mod.waitForFunction('window.__consultation.floor().limits.speech === 10000 && window.__consultation.floor().limits.grace === 5000', { timeout: 10_000 });
+    await mod.waitForFunction('window.__consultation.floor().limits.speech === 10000 && window.__consultation.floor().limits.grace === 5000', {
+      timeout: 10_000,
+    });
 
     // Giving a member the floor while the studio speaks ends the studio's floor; 10 s is inside the warning from the start.
     await mod.select(testId('grant-direct'), idB);
@@ -271,7 +282,7 @@ describe('the speaking queue and the floor in Chromium', () => {
 
     // The same screen in English.
     await mod.click(testId('lang-switch'));
-    await mod.waitForSelector(`${testId('end-speech')}`);
+    await mod.waitForSelector(testId('end-speech'));
     expect(await textOf(mod, testId('end-speech'))).toContain('End the speech');
     await screenshot(mod, 'floor-moderator-en-desktop');
     await mod.click(testId('lang-switch'));

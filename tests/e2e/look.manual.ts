@@ -3,7 +3,10 @@ import { createConsultation, joinAs, startServer, SAMPLE } from '../helpers/harn
 import { launchBrowser, personPage } from '../helpers/browser.js';
 
 const h = await startServer();
-const participants = [...SAMPLE.participants, ...Array.from({ length: 16 }, (_, i) => ({ name: `委员${i + 1}号`, role: 'member' as const, siteId: i % 2 ? 'lake' : 'city' }))];
+const participants = [
+  ...SAMPLE.participants,
+  ...Array.from({ length: 16 }, (_, i) => ({ name: `委员${i + 1}号`, role: 'member' as const, siteId: i % 2 ? 'lake' : 'city' })),
+];
 const c = await createConsultation(h.url, { ...SAMPLE, participants });
 const browser = await launchBrowser();
 const link = (i: number) => h.url + c.participants[i]!.joinUrl;

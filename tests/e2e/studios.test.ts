@@ -48,13 +48,19 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 
 /** Frames decoded so far by the <video> inside an element (its own playback counter). */
 const framesIn = (page: Page, selector: string) =>
-  page.evaluate(`(() => { const v = document.querySelector(${JSON.stringify(`${selector} video`)}); return v ? v.getVideoPlaybackQuality().totalVideoFrames : -1; })()`) as Promise<number>;
+  page.evaluate(
+    `(() => { const v = document.querySelector(${JSON.stringify(`${selector} video`)}); return v ? v.getVideoPlaybackQuality().totalVideoFrames : -1; })()`,
+  ) as Promise<number>;
 
 /** H.264 video this page receives (the studio feed; cameras are VP8): frames decoded, through the client's stats hook. */
 async function h264FramesDecoded(page: Page): Promise<number> {
-  const stats = (await transportStats(page)) as unknown as { recv: { type: string; id: string; kind?: string; codecId?: string; mimeType?: string; framesDecoded?: number }[] };
+  const stats = (await transportStats(page)) as unknown as {
+    recv: { type: string; id: string; kind?: string; codecId?: string; mimeType?: string; framesDecoded?: number }[];
+  };
   const h264 = new Set(stats.recv.filter((s) => s.type === 'codec' && s.mimeType?.toLowerCase() === 'video/h264').map((s) => s.id));
-  return stats.recv.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video' && s.codecId && h264.has(s.codecId)).reduce((n, s) => n + (s.framesDecoded ?? 0), 0);
+  return stats.recv
+    .filter((s) => s.type === 'inbound-rtp' && s.kind === 'video' && s.codecId && h264.has(s.codecId))
+    .reduce((n, s) => n + (s.framesDecoded ?? 0), 0);
 }
 
 /** Share of a <video>'s current picture that is plainly green (Chromium's fake camera is; ffmpeg's test card is not). */
@@ -166,7 +172,8 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await studio.waitForSelector(testId('studio-page'));
     // The studio layout: no side panel of the member's room, its own controls instead.
     expect(await studio.$('#side-panel')).toBeNull();
-    for (const id of ['active-speaker', 'self-preview', 'studio-request-floor', 'studio-attendees-input', 'floor-bar']) expect(await studio.$(testId(id))).not.toBeNull();
+    for (const id of ['active-speaker', 'self-preview', 'studio-request-floor', 'studio-attendees-input', 'floor-bar'])
+      expect(await studio.$(testId(id))).not.toBeNull();
 
     // The operator enters who is present: the add button, then Enter.
     await studio.type(testId('studio-attendees-input'), '居民代表 王某');
@@ -183,11 +190,16 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await studio.waitForSelector('[role="alert"]');
     await studio.click(`${testId('studio-attendees-list')} li:nth-child(3) button`);
     await studio.waitForFunction(`document.querySelectorAll('${testId('studio-attendees-list')} li').length === 2`, { timeout: 10_000 });
-    await until(async () => (await stateOf<string[] | undefined>(studio, `studios.attendees[${JSON.stringify(studioId)}]`))?.length === 2, 'the list to be saved');
+    await until(
+      async () => (await stateOf<string[] | undefined>(studio, `studios.attendees[${JSON.stringify(studioId)}]`))?.length === 2,
+      'the list to be saved',
+    );
 
     // The moderator's sites overview shows them with the studio (polled every 3 s).
     const row = testId(`site-participant-${studioId}`);
-    await mod.waitForFunction(`((t) => t.includes('社区书记 李某') && !t.includes('赵某'))(document.querySelector('${row}')?.textContent ?? '')`, { timeout: 10_000 });
+    await mod.waitForFunction(`((t) => t.includes('社区书记 李某') && !t.includes('赵某'))(document.querySelector('${row}')?.textContent ?? '')`, {
+      timeout: 10_000,
+    });
     const rowText = await textOf(mod, row);
     expect(rowText).toContain('居民代表 王某');
     expect(rowText).not.toContain('企业代表 赵某');
@@ -213,7 +225,9 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await studio.setViewport({ width: 1280, height: 720 });
     await sleep(800);
     await screenshot(studio, 'studios-studio-page-720p');
-    const fits = await studio.evaluate(`(() => { const r = document.querySelector('${testId('studio-request-floor')}, ${testId('studio-floor')}').getBoundingClientRect(); return r.right <= window.innerWidth && r.bottom <= window.innerHeight; })()`);
+    const fits = await studio.evaluate(
+      `(() => { const r = document.querySelector('${testId('studio-request-floor')}, ${testId('studio-floor')}').getBoundingClientRect(); return r.right <= window.innerWidth && r.bottom <= window.innerHeight; })()`,
+    );
     expect(fits).toBe(true);
   });
 
@@ -223,7 +237,10 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     const memberId = person('委员甲').id;
     const absentId = person('委员乙').id;
     await mod.waitForSelector(`${testId(`site-participant-${memberId}`)}[data-status="online"]`, { timeout: 10_000 });
-    await until(async () => ['good', 'fair', 'poor'].includes((await attrOf(mod, testId(`site-participant-${memberId}`), 'data-grade')) ?? ''), 'a connection grade for the member');
+    await until(
+      async () => ['good', 'fair', 'poor'].includes((await attrOf(mod, testId(`site-participant-${memberId}`), 'data-grade')) ?? ''),
+      'a connection grade for the member',
+    );
     const memberRow = await textOf(mod, testId(`site-participant-${memberId}`));
     expect(memberRow).toMatch(/网络(良好|一般|较差)/);
     expect(memberRow).toMatch(/上行 \d/);
@@ -254,7 +271,9 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await sleep(400);
     await mod.$eval(overview, (el) => el.scrollIntoView({ block: 'start' }));
     await sleep(300);
-    const overflow = await mod.evaluate(`(() => { const panel = document.querySelector('#side-panel'); return [...panel.querySelectorAll('${overview} *')].some((el) => el.getBoundingClientRect().right > window.innerWidth + 1); })()`);
+    const overflow = await mod.evaluate(
+      `(() => { const panel = document.querySelector('#side-panel'); return [...panel.querySelectorAll('${overview} *')].some((el) => el.getBoundingClientRect().right > window.innerWidth + 1); })()`,
+    );
     expect(overflow).toBe(false);
     await screenshot(mod, 'studios-sites-overview-375px');
     // Back to the desktop layout for the stream controls.
@@ -278,7 +297,7 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await studio.waitForSelector(`${testId('cam-toggle')}[aria-pressed="false"]`, { timeout: 10_000 });
 
     await mod.waitForSelector(testId('stream-start'), { visible: true });
-    expect(await mod.$eval(`${testId('stream-record')}`, (el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await mod.$eval(testId('stream-record'), (el) => (el as HTMLInputElement).checked)).toBe(true);
     await mod.click(testId('stream-start'));
     for (const page of [mod, member, studio]) await page.waitForSelector(testId('stream-live'), { timeout: 15_000 });
     expect(await textOf(member, testId('stream-live'))).toContain('直播中');
@@ -292,7 +311,11 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
     await watch.waitForSelector(`${testId('watch-page')}[data-phase="live"]`, { timeout: 60_000 });
     await watch.waitForFunction(`document.querySelector('${testId('watch-video')}').readyState >= 2`, { timeout: 30_000 });
     const t0 = (await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).currentTime)) as number;
-    await until(async () => ((await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).currentTime)) as number) > t0 + 1.5, 'the watch page to play on', 20_000);
+    await until(
+      async () => ((await watch.$eval(testId('watch-video'), (el) => (el as HTMLVideoElement).currentTime)) as number) > t0 + 1.5,
+      'the watch page to play on',
+      20_000,
+    );
     // The consultation's title, without a token (GET /live/:id/info).
     await watch.waitForSelector(testId('watch-title'), { timeout: 10_000 });
     expect(await textOf(watch, testId('watch-title'))).toBe(c.title);

@@ -12,8 +12,13 @@ for (const i of [1, 2]) {
     const cdp = await p.createCDPSession();
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', {
-      offline: false, latency: 150, downloadThroughput: 62_500, uploadThroughput: 31_250, packetLoss: 3, packetQueueLength: 50,
-    } as never);
+      offline: false,
+      latency: 150,
+      downloadThroughput: 62_500,
+      uploadThroughput: 31_250,
+      packetLoss: 3,
+      packetQueueLength: 50,
+    });
   }
   await p.goto(h.url + c.participants[i]!.joinUrl);
   await p.waitForSelector('[data-testid="join-button"]:not([disabled])');

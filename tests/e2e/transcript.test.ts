@@ -19,7 +19,9 @@ class ScriptedTranscriber implements Transcriber {
 
   describe(language: AsrLanguage): EngineDescription {
     // English is "recognised"; Chinese has no model here, as on a server without sherpa-onnx.
-    return language === 'en' ? { engine: 'sherpa-onnx', model: 'scripted-test-model', recognises: true } : { engine: 'segments', model: null, recognises: false };
+    return language === 'en'
+      ? { engine: 'sherpa-onnx', model: 'scripted-test-model', recognises: true }
+      : { engine: 'segments', model: null, recognises: false };
   }
 
   start(): AsrStream {
@@ -107,7 +109,12 @@ const testId = (id: string) => `[data-testid="${id}"]`;
 const textOf = (page: Page, selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
 const attrOf = (page: Page, selector: string, name: string) => page.$eval(selector, (el, n) => el.getAttribute(n), name);
 const transcriptOf = (page: Page) =>
-  page.evaluate('window.__consultation.state().transcript') as Promise<{ segments: TranscriptSegment[]; minutes: MinutesVersionInfo | null; captionsOn: boolean; loaded: boolean }>;
+  page.evaluate('window.__consultation.state().transcript') as Promise<{
+    segments: TranscriptSegment[];
+    minutes: MinutesVersionInfo | null;
+    captionsOn: boolean;
+    loaded: boolean;
+  }>;
 
 async function join(page: Page, created: CreatedConsultation, name: string): Promise<void> {
   const person = created.participants.find((p) => p.name === name)!;
@@ -237,7 +244,14 @@ describe('captions, the clerk’s transcript and the minutes in Chromium', () =>
     await mod.click(testId('end-speech'));
     await clerk.waitForFunction('window.__consultation.state().transcript.segments.length === 2', { timeout: 10_000 });
     const [first, second] = (await transcriptOf(clerk)).segments;
-    expect(first).toMatchObject({ speechId, participantId: id('Alice'), name: 'Alice', siteId: 'city', text: 'The committee supports the elevator plan.', hasClip: true });
+    expect(first).toMatchObject({
+      speechId,
+      participantId: id('Alice'),
+      name: 'Alice',
+      siteId: 'city',
+      text: 'The committee supports the elevator plan.',
+      hasClip: true,
+    });
     expect(second).toMatchObject({ speechId, text: 'we need more time' });
     await clerk.waitForSelector(testId(`segment-${second!.id}`));
     const speechText = await textOf(clerk, testId(`speech-${speechId}`));
@@ -261,10 +275,13 @@ describe('captions, the clerk’s transcript and the minutes in Chromium', () =>
     // The history says who changed what, and when; the recognised text stays in it.
     await press(clerk, `${testId(`segment-history-${first!.id}`)} summary`);
     const history = await textOf(clerk, testId(`segment-history-${first!.id}`));
-    for (const part of ['Clerk', 'The committee supports the elevator plan.', 'The committee supports the elevator subsidy plan.']) expect(history).toContain(part);
+    for (const part of ['Clerk', 'The committee supports the elevator plan.', 'The committee supports the elevator subsidy plan.'])
+      expect(history).toContain(part);
     expect(await textOf(clerk, testId(`segment-${first!.id}`))).toMatch(/Edited by Clerk|已修改/);
     // Everyone's copy is corrected (replaced by id).
-    await mod.waitForFunction(`window.__consultation.state().transcript.segments.some((s) => s.text === 'The committee supports the elevator subsidy plan.')`, { timeout: 10_000 });
+    await mod.waitForFunction(`window.__consultation.state().transcript.segments.some((s) => s.text === 'The committee supports the elevator subsidy plan.')`, {
+      timeout: 10_000,
+    });
 
     // The clerk listens to the segment's audio (fetched with the join token).
     await press(clerk, testId(`segment-play-${first!.id}`));

@@ -56,10 +56,14 @@ async function motionIdOf(page: Page, title: string): Promise<string> {
   return (await page.evaluate(expression)) as string;
 }
 
-const motionOf = (page: Page, id: string) => page.evaluate(`window.__consultation.state().voting.motions[${JSON.stringify(id)}]`) as Promise<MotionView | undefined>;
+const motionOf = (page: Page, id: string) =>
+  page.evaluate(`window.__consultation.state().voting.motions[${JSON.stringify(id)}]`) as Promise<MotionView | undefined>;
 
 /** The moderator fills in the create form (decision unless options are given) and saves the draft. */
-async function createInUi(title: string, options: { text?: string; ballot: 'named' | 'secret'; majority: string; election?: string[]; maxChoices?: number; timeLimitS?: number; shot?: string }): Promise<string> {
+async function createInUi(
+  title: string,
+  options: { text?: string; ballot: 'named' | 'secret'; majority: string; election?: string[]; maxChoices?: number; timeLimitS?: number; shot?: string },
+): Promise<string> {
   await mod.type(testId('motion-create-title'), title);
   if (options.text) await mod.type(testId('motion-create-text'), options.text);
   if (options.election) {
@@ -195,7 +199,10 @@ describe('voting in Chromium', () => {
 
     // The secret was kept on the device, keyed by consultation, motion and participant.
     const key = `consult.ballot.${c.id}.${id}.${person('委员乙').id}`;
-    const stored = JSON.parse((await memberB.evaluate(`window.localStorage.getItem(${JSON.stringify(key)})`)) as string) as { secret: string; recorded: { receiptCode: string } };
+    const stored = JSON.parse((await memberB.evaluate(`window.localStorage.getItem(${JSON.stringify(key)})`)) as string) as {
+      secret: string;
+      recorded: { receiptCode: string };
+    };
     expect(stored.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.recorded.receiptCode).toBe(codeB);
     await screenshot(memberB, 'vote-member-receipt-375px');
@@ -245,8 +252,17 @@ describe('voting in Chromium', () => {
 
   it('election, choose up to two, opened by keyboard, closes by itself at its time limit; the result reads in English too', async () => {
     const title = '推选专题调研组召集人';
-    const id = await createInUi(title, { ballot: 'named', majority: 'simple', election: ['张三', '李四', '王五'], maxChoices: 2, timeLimitS: 12, shot: 'vote-moderator-create-desktop' });
-    expect(await motionOf(mod, id)).toMatchObject({ definition: { kind: 'election', maxChoices: 2, timeLimitMs: 12_000, options: [{ label: '张三' }, { label: '李四' }, { label: '王五' }] } });
+    const id = await createInUi(title, {
+      ballot: 'named',
+      majority: 'simple',
+      election: ['张三', '李四', '王五'],
+      maxChoices: 2,
+      timeLimitS: 12,
+      shot: 'vote-moderator-create-desktop',
+    });
+    expect(await motionOf(mod, id)).toMatchObject({
+      definition: { kind: 'election', maxChoices: 2, timeLimitMs: 12_000, options: [{ label: '张三' }, { label: '李四' }, { label: '王五' }] },
+    });
 
     // Keyboard: focus the open button and press Enter; focus lands on the motion's heading.
     await mod.focus(testId(`motion-open-${id}`));
@@ -280,7 +296,9 @@ describe('voting in Chromium', () => {
 
     // The same result in English.
     await observer.click(testId('lang-switch'));
-    await observer.waitForFunction(`document.querySelector('[data-testid="motion-result-sentence"]')?.textContent === 'Elected: 张三 (2 votes)'`, { timeout: 5000 });
+    await observer.waitForFunction(`document.querySelector('[data-testid="motion-result-sentence"]')?.textContent === 'Elected: 张三 (2 votes)'`, {
+      timeout: 5000,
+    });
     expect(await textOf(observer, testId(`motion-result-${id}`))).toContain('To be elected an option needs more than half of the votes cast (2)');
     await screenshot(observer, 'vote-result-en-375px');
     await observer.click(testId('lang-switch'));

@@ -55,7 +55,10 @@ export interface Phrase {
 }
 
 /** Phrases one after the other, `gapMs` of silence between them (and `leadMs` before the first, `tailMs` after the last). */
-export function compose(texts: string[], options: { gapMs?: number; leadMs?: number; tailMs?: number; voice?: string; speed?: number } = {}): { pcm: Int16Array; phrases: Phrase[] } {
+export function compose(
+  texts: string[],
+  options: { gapMs?: number; leadMs?: number; tailMs?: number; voice?: string; speed?: number } = {},
+): { pcm: Int16Array; phrases: Phrase[] } {
   const gap = Math.round(((options.gapMs ?? 1500) * RATE) / 1000);
   const lead = Math.round(((options.leadMs ?? 1000) * RATE) / 1000);
   const tail = Math.round(((options.tailMs ?? 1500) * RATE) / 1000);

@@ -46,7 +46,7 @@ export async function personPage(browser: Browser, width = 1280, height = 800): 
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file as `${string}.png` });
+  await page.screenshot({ path: file });
   return file;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, CreateConsultationBody, PresenceChange, RequestName, ReplyData, RequestPayload, ServerToClientEvents } from '@consult/shared';
+import type { Ack, ClientToServerEvents, CreateConsultationBody, PresenceChange, RequestName, ReplyData, ServerToClientEvents } from '@consult/shared';
 import { buildApp, type App } from '../../server/src/app.js';
 import { loadConfig, type ServerConfig } from '../../server/src/config.js';
 import type { Transcriber } from '../../server/src/features/transcript/asr/types.js';
@@ -123,7 +123,7 @@ export async function openSocket(url: string, token: string): Promise<ClientSock
   return socket;
 }
 
-export function request<N extends RequestName>(socket: ClientSocket, name: N, payload: RequestPayload<N> | unknown): Promise<Ack<ReplyData[N]>> {
+export function request<N extends RequestName>(socket: ClientSocket, name: N, payload: unknown): Promise<Ack<ReplyData[N]>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name}: no ack within 10 s`)), 10_000);
     (socket.emit as (n: string, p: unknown, ack: (r: Ack<ReplyData[N]>) => void) => void)(name, payload, (reply) => {
@@ -134,16 +134,20 @@ export function request<N extends RequestName>(socket: ClientSocket, name: N, pa
 }
 
 /** Resolves data or throws with the error code in the message. */
-export async function ok<N extends RequestName>(socket: ClientSocket, name: N, payload: RequestPayload<N> | unknown): Promise<ReplyData[N]> {
+export async function ok<N extends RequestName>(socket: ClientSocket, name: N, payload: unknown): Promise<ReplyData[N]> {
   const reply = await request(socket, name, payload);
   if (!reply.ok) throw new Error(`${name} failed: ${reply.error.code} ${reply.error.message}`);
   return reply.data;
 }
 
-export function nextEvent<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E, timeoutMs = 5000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${String(event)} within ${timeoutMs} ms`)), timeoutMs);
-    (socket.once as (e: string, l: (p: unknown) => void) => void)(event as string, (payload) => {
+    (socket.once as (e: string, l: (p: unknown) => void) => void)(event, (payload) => {
       clearTimeout(timer);
       resolve(payload as Parameters<ServerToClientEvents[E]>[0]);
     });

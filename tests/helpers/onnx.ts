@@ -77,10 +77,7 @@ export interface ValueInfo {
   shape: Dim[];
 }
 
-export type Attribute =
-  | { name: string; int: number }
-  | { name: string; ints: number[] }
-  | { name: string; float: number };
+export type Attribute = { name: string; int: number } | { name: string; ints: number[] } | { name: string; float: number };
 
 export interface Node {
   op: string;

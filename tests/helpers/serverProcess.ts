@@ -23,7 +23,7 @@ export async function startServerProcess(script: string, env: Record<string, str
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const parsed = JSON.parse(line) as { url?: string };
         if (parsed.url) {

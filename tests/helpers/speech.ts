@@ -20,7 +20,31 @@ export function playAsOpusRtp(wav: string, ip: string, port: number, ssrc: numbe
   return new Promise((resolve, reject) => {
     const ffmpeg = spawn(
       'ffmpeg',
-      ['-hide_banner', '-loglevel', 'error', '-re', '-i', wav, '-af', 'apad=pad_dur=1', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '48k', '-payload_type', '111', '-ssrc', String(ssrc), '-f', 'rtp', `udp://${ip}:${port}?localport=${localPort}`],
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-i',
+        wav,
+        '-af',
+        'apad=pad_dur=1',
+        '-c:a',
+        'libopus',
+        '-ar',
+        '48000',
+        '-ac',
+        '2',
+        '-b:a',
+        '48k',
+        '-payload_type',
+        '111',
+        '-ssrc',
+        String(ssrc),
+        '-f',
+        'rtp',
+        `udp://${ip}:${port}?localport=${localPort}`,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let err = '';

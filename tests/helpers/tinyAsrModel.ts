@@ -12,7 +12,10 @@ import { FLOAT, INT64, onnxModel } from './onnx.js';
  *
  * Files are a few hundred bytes each.
  */
-export function writeTinyTransducer(dir: string, options: { voicedThreshold?: number } = {}): { encoder: string; decoder: string; joiner: string; tokens: string } {
+export function writeTinyTransducer(
+  dir: string,
+  options: { voicedThreshold?: number } = {},
+): { encoder: string; decoder: string; joiner: string; tokens: string } {
   mkdirSync(dir, { recursive: true });
   const theta = options.voicedThreshold ?? -6;
   const chunk = 16;
@@ -30,7 +33,15 @@ export function writeTinyTransducer(dir: string, options: { voicedThreshold?: nu
       { name: 'next_c', type: FLOAT, shape: [1, 'N', 1] },
     ],
     nodes: [
-      { op: 'ReduceMean', inputs: ['x'], outputs: ['encoder_out'], attributes: [{ name: 'axes', ints: [2] }, { name: 'keepdims', int: 1 }] },
+      {
+        op: 'ReduceMean',
+        inputs: ['x'],
+        outputs: ['encoder_out'],
+        attributes: [
+          { name: 'axes', ints: [2] },
+          { name: 'keepdims', int: 1 },
+        ],
+      },
       { op: 'Identity', inputs: ['h'], outputs: ['next_h'] },
       { op: 'Identity', inputs: ['c'], outputs: ['next_c'] },
     ],

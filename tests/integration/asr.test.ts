@@ -11,7 +11,9 @@ import { writeTinyTransducer } from '../helpers/tinyAsrModel.js';
 
 const run = promisify(execFile);
 const speechTools = haveCommand('espeak-ng') && haveCommand('sox');
-const pocketsphinxInstalled = ['/usr/lib/x86_64-linux-gnu/libpocketsphinx.so.3', '/usr/lib/aarch64-linux-gnu/libpocketsphinx.so.3'].some(existsSync) && existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin');
+const pocketsphinxInstalled =
+  ['/usr/lib/x86_64-linux-gnu/libpocketsphinx.so.3', '/usr/lib/aarch64-linux-gnu/libpocketsphinx.so.3'].some(existsSync) &&
+  existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin');
 
 function collect(stream: AsrStream) {
   const finals: FinalSegment[] = [];
@@ -40,7 +42,11 @@ afterAll(async () => {
 
 describe.skipIf(!speechTools)('ASR pipeline on synthetic speech', () => {
   it.skipIf(!pocketsphinxInstalled)('pocketsphinx recognises English sentences; segments follow the pauses; silence gives nothing', async () => {
-    const sentences = ['The committee will now vote on the budget proposal.', 'We need more time to discuss the report.', 'The secretary will publish the minutes next week.'];
+    const sentences = [
+      'The committee will now vote on the budget proposal.',
+      'We need more time to discuss the report.',
+      'The secretary will publish the minutes next week.',
+    ];
     const keyWords = ['committee', 'vote', 'budget', 'proposal', 'need', 'time', 'discuss', 'report', 'secretary', 'publish', 'minutes', 'week'];
     const { pcm, phrases } = compose(sentences, { gapMs: 1500, ...ENGLISH });
     const t = transcriber({ dataDir: tempDir('asr-'), sherpa: false });
@@ -103,7 +109,9 @@ describe.skipIf(!speechTools)('ASR pipeline on synthetic speech', () => {
     // The command line, as an operator runs it: a wrong checksum is refused and nothing is installed.
     const cli = path.resolve('server/src/tools/asrInstall.ts');
     const env = { ...process.env, DATA_DIR: dataDir };
-    const refused = await run(process.execPath, ['--import', 'tsx', cli, source, '--sha256', '0'.repeat(64)], { env }).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    const refused = await run(process.execPath, ['--import', 'tsx', cli, source, '--sha256', '0'.repeat(64)], { env }).catch(
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
     expect('code' in refused && refused.code).toBe(1);
     expect(refused.stderr).toContain('checksum mismatch');
     expect(refused.stdout).toContain(`sha256 ${sha}`);

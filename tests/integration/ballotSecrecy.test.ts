@@ -27,7 +27,10 @@ async function runSecretVote(h: Harness, during?: () => void): Promise<Vote> {
   const c = await createConsultation(h.url, {
     title: '无记名表决',
     sites: [{ id: 's', name: '市本级' }],
-    participants: [{ name: 'chair', role: 'moderator', siteId: 's' }, ...Array.from({ length: ELIGIBLE }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' }))],
+    participants: [
+      { name: 'chair', role: 'moderator', siteId: 's' },
+      ...Array.from({ length: ELIGIBLE }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' })),
+    ],
   });
   const chair = await joinAs(h.url, tokenFor(c, 'chair'));
   const members = await Promise.all(Array.from({ length: ELIGIBLE }, (_, i) => joinAs(h.url, tokenFor(c, `m${i}`))));
@@ -42,7 +45,8 @@ async function runSecretVote(h: Harness, during?: () => void): Promise<Vote> {
   }
   // The first batch is sealed by now; two of its voters change their mind.
   await answers[0];
-  for (const i of [0, 1]) answers.push(ok(members[i]!.socket, 'motion.vote', { motionId, ballotId: `c${i}`, choices: ['abstain'], ballotSecret: secretOf(i + 1) }));
+  for (const i of [0, 1])
+    answers.push(ok(members[i]!.socket, 'motion.vote', { motionId, ballotId: `c${i}`, choices: ['abstain'], ballotSecret: secretOf(i + 1) }));
   await sleep(50);
   during?.();
   const { motion: closed } = await ok(chair.socket, 'motion.close', { motionId });
@@ -142,7 +146,7 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
       snapshots.forEach((snap, i) => {
         const before = snapshots[i - 1] ?? { receipts: [], roll: '' };
         if (snap.receipts.length > before.receipts.length) observations.push({ kind: 'box', receipts: snap.receipts.slice(before.receipts.length) });
-        const added = [...snap.roll].flatMap((ch, slot) => (ch === '1' && before.roll[slot] !== '1' ? [String(slot)] : []));
+        const added = Array.from(snap.roll).flatMap((ch, slot) => (ch === '1' && before.roll[slot] !== '1' ? [String(slot)] : []));
         if (added.length > 0) observations.push({ kind: 'roll', voters: added });
       });
       const sets = anonymitySets(observations);
@@ -153,7 +157,7 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
     }
   });
 
-  it.runIf(redisUrl)("in Redis: every command of the append-only file, in order", async () => {
+  it.runIf(redisUrl)('in Redis: every command of the append-only file, in order', async () => {
     await flushRedis();
     const h = await startServer({ store: 'redis' });
     try {
@@ -173,7 +177,8 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
       const rollKey = `consult:roll:${consultationId}:${motionId}`;
       const observations = parseResp(aof).flatMap((cmd): ({ kind: 'box'; receipts: string[] } | { kind: 'roll'; voters: string[] })[] => {
         const [name, key, ...args] = cmd;
-        if (name?.toUpperCase() === 'RPUSH' && key === boxKey) return [{ kind: 'box', receipts: args.map((a) => (JSON.parse(a) as { receiptHash: string }).receiptHash) }];
+        if (name?.toUpperCase() === 'RPUSH' && key === boxKey)
+          return [{ kind: 'box', receipts: args.map((a) => (JSON.parse(a) as { receiptHash: string }).receiptHash) }];
         if (name?.toUpperCase() === 'SADD' && key === rollKey) return [{ kind: 'roll', voters: args }];
         return [];
       });

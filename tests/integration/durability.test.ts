@@ -9,7 +9,10 @@ const COMMITTEE = {
   title: '断电测试',
   agenda: [{ title: '议题一' }],
   sites: [{ id: 'city', name: '市本级' }],
-  participants: [{ name: 'chair', role: 'moderator', siteId: 'city' }, ...Array.from({ length: MEMBERS }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 'city' }))],
+  participants: [
+    { name: 'chair', role: 'moderator', siteId: 'city' },
+    ...Array.from({ length: MEMBERS }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 'city' })),
+  ],
 };
 
 /** Sends a request and notes when (if ever) its ack said ok. */
@@ -23,7 +26,12 @@ describe('an acknowledgement means the change is on disk (SIGKILL between ack an
   it('loses no acknowledged ballot or queue entry when the server is killed with retries in flight', async () => {
     const dataDir = tempDir();
     // Every write reaches the disk 700 ms after it is asked for.
-    const server = await startServerProcess('slowDiskServer.ts', { DATA_DIR: dataDir, STORE_DELAY_MS: String(DELAY_MS), ADMIN_TOKEN, RECONNECT_GRACE_MS: '60000' });
+    const server = await startServerProcess('slowDiskServer.ts', {
+      DATA_DIR: dataDir,
+      STORE_DELAY_MS: String(DELAY_MS),
+      ADMIN_TOKEN,
+      RECONNECT_GRACE_MS: '60000',
+    });
     let killed = false;
     try {
       const c = await createConsultation(server.url, COMMITTEE);
@@ -77,7 +85,12 @@ describe('an acknowledgement means the change is on disk (SIGKILL between ack an
 
   it('loses no acknowledged change of a secret ballot', async () => {
     const dataDir = tempDir();
-    const server = await startServerProcess('slowDiskServer.ts', { DATA_DIR: dataDir, STORE_DELAY_MS: String(DELAY_MS), ADMIN_TOKEN, RECONNECT_GRACE_MS: '60000' });
+    const server = await startServerProcess('slowDiskServer.ts', {
+      DATA_DIR: dataDir,
+      STORE_DELAY_MS: String(DELAY_MS),
+      ADMIN_TOKEN,
+      RECONNECT_GRACE_MS: '60000',
+    });
     let killed = false;
     try {
       const c = await createConsultation(server.url, COMMITTEE);
@@ -88,7 +101,9 @@ describe('an acknowledgement means the change is on disk (SIGKILL between ack an
       await ok(chair.socket, 'motion.open', { motionId });
       const secret = (i: number) => i.toString(16).padStart(32, 'c');
       // Everyone votes: the batch is sealed once the last ballot is in.
-      const receipts = await Promise.all(members.map(({ socket }, i) => ok(socket, 'motion.vote', { motionId, ballotId: `v${i}`, choices: ['for'], ballotSecret: secret(i + 1) })));
+      const receipts = await Promise.all(
+        members.map(({ socket }, i) => ok(socket, 'motion.vote', { motionId, ballotId: `v${i}`, choices: ['for'], ballotSecret: secret(i + 1) })),
+      );
       // Then each changes their mind (written at once, one after another), and sends it again.
       const changed = new Set<string>();
       members.forEach(({ socket }, i) => {

@@ -99,7 +99,9 @@ describe('speaking queue and floor over socket.io', () => {
     const body = (await res.json()) as { speeches: { outcome: string; durationMs: number }[]; bySite: { siteId: string; count: number }[] };
     expect(body.speeches[0]!.outcome).toBe('done');
     expect(body.speeches[0]!.durationMs).toBeGreaterThan(0);
-    expect(body.bySite).toEqual(expect.arrayContaining([expect.objectContaining({ siteId: 'city', count: 1 }), expect.objectContaining({ siteId: 'lake', count: 0 })]));
+    expect(body.bySite).toEqual(
+      expect.arrayContaining([expect.objectContaining({ siteId: 'city', count: 1 }), expect.objectContaining({ siteId: 'lake', count: 0 })]),
+    );
     expect((await fetch(`${h.url}/api/consultations/${c.id}/speeches`)).status).toBe(401);
     expect((await fetch(`${h.url}/api/consultations/nope/speeches`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
 
@@ -123,13 +125,16 @@ describe('speaking queue and floor over socket.io', () => {
       title: 'many',
       agenda: [{ title: 'x' }],
       sites: [{ id: 's', name: 'S' }],
-      participants: [{ name: 'chair', role: 'moderator', siteId: 's' }, ...Array.from({ length: 12 }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' }))],
+      participants: [
+        { name: 'chair', role: 'moderator', siteId: 's' },
+        ...Array.from({ length: 12 }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' })),
+      ],
     });
     const members = await Promise.all(Array.from({ length: 12 }, (_, i) => joinAs(h.url, tokenFor(many, `m${i}`))));
     const types = ['speech', 'reply', 'order'] as const;
     await Promise.all(members.map((m, i) => ok(m.socket, 'floor.request', { type: types[i % 3] })));
     const queue = floorOf(h.app, many.id).queue;
-    const logged = (await h.app.store.read(many.id)).filter((e) => e.type === 'floor.requested').map((e) => (e.data as { participantId: string; type: string }));
+    const logged = (await h.app.store.read(many.id)).filter((e) => e.type === 'floor.requested').map((e) => e.data as { participantId: string; type: string });
     // Points of order, then replies, then speeches, each in the order the log recorded them.
     const expected = (['order', 'reply', 'speech'] as const).flatMap((t) => logged.filter((e) => e.type === t).map((e) => e.participantId));
     expect(queue.map((e) => e.participantId)).toEqual(expected);
@@ -373,7 +378,10 @@ describe('the queue owns the microphone (real RTP through mediasoup)', () => {
         kind: 'audio',
         source: 'mic',
         paused: false,
-        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }], encodings: [{ ssrc: 0x9999 }] },
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+          encodings: [{ ssrc: 0x9999 }],
+        },
       });
       expect(chairMic.paused).toBe(false);
     } finally {

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSocket } from '../helpers/harness.js';
-import { createConsultation, joinAs, nextEvent, ok, request, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import {
+  createConsultation,
+  joinAs,
+  nextEvent,
+  ok,
+  request,
+  sleep,
+  startServer,
+  tokenFor,
+  type CreatedConsultation,
+  type Harness,
+} from '../helpers/harness.js';
 import { RtpCounter, RtpSender } from '../helpers/rtp.js';
 
 /** Opus RTP parameters a browser would send for its microphone. */
@@ -76,7 +87,12 @@ describe('media through the SFU', () => {
       error: { code: 'INVALID_STATE' },
     });
     // Bad RTP parameters are refused by mediasoup with MEDIA, not a crash.
-    const broken = await request(a.socket, 'media.produce', { transportId: a.send.id, kind: 'video', source: 'camera', rtpParameters: { codecs: [{ mimeType: 'video/NOPE' }] } });
+    const broken = await request(a.socket, 'media.produce', {
+      transportId: a.send.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: { codecs: [{ mimeType: 'video/NOPE' }] },
+    });
     expect(broken.ok).toBe(false);
 
     // A's camera paused by A: B is told (A's microphone, paused by the floor rule already, changes nothing).
@@ -141,7 +157,10 @@ describe('a consultation that outgrows one worker', () => {
       kind: 'audio',
       source: 'mic',
       paused: false,
-      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }], encodings: [{ ssrc: 0x4321 }] },
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+        encodings: [{ ssrc: 0x4321 }],
+      },
     });
     const sender = new RtpSender(0x4321);
     sender.start(sendTransport.tuple.localIp, sendTransport.tuple.localPort);

@@ -42,7 +42,10 @@ describe('REST contract', () => {
     const token = tokenOf(member.joinUrl);
     const res = await fetch(`${h.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ participant: { id: member.id, name: member.name, role: 'member', siteName: '市本级' }, consultation: { id: created.id } });
+    expect(await res.json()).toMatchObject({
+      participant: { id: member.id, name: member.name, role: 'member', siteName: '市本级' },
+      consultation: { id: created.id },
+    });
 
     const forged = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
     const bad = await fetch(`${h.url}/api/session`, { headers: { authorization: `Bearer ${forged}` } });
@@ -54,7 +57,11 @@ describe('REST contract', () => {
 
   it('answers 401 without or with a wrong admin token, and creates nothing', async () => {
     const before = h.app.consultations.all().length;
-    const missing = await fetch(`${h.url}/api/consultations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SAMPLE) });
+    const missing = await fetch(`${h.url}/api/consultations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SAMPLE),
+    });
     expect(missing.status).toBe(401);
     expect((await missing.json()).error.code).toBe('UNAUTHORIZED');
     const wrong = await post(JSON.stringify(SAMPLE), { authorization: 'Bearer nope' });
@@ -67,7 +74,11 @@ describe('REST contract', () => {
   it.each([
     ['malformed JSON', '{"title": ', /JSON/],
     ['an unknown role', JSON.stringify({ ...SAMPLE, participants: [{ name: 'x', role: 'king', siteId: 'city' }] }), /participants\.0\.role/],
-    ['a participant whose site is not listed', JSON.stringify({ ...SAMPLE, participants: [{ name: 'x', role: 'member', siteId: 'mars' }] }), /site "mars" is not listed/],
+    [
+      'a participant whose site is not listed',
+      JSON.stringify({ ...SAMPLE, participants: [{ name: 'x', role: 'member', siteId: 'mars' }] }),
+      /site "mars" is not listed/,
+    ],
     ['a missing title', JSON.stringify({ ...SAMPLE, title: undefined }), /title/],
     ['duplicate site ids', JSON.stringify({ ...SAMPLE, sites: [SAMPLE.sites[0], SAMPLE.sites[0]] }), /duplicate site id/],
     ['a body that is not an object', '[1,2,3]', /expected object/],
@@ -100,7 +111,14 @@ describe('REST contract', () => {
     const health = await fetch(`${h.url}/health`);
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
-    for (const name of ['consultation_consultations', 'consultation_participants{role="member"}', 'consultation_producers', 'consultation_consumers', 'mediasoup_worker_cpu_seconds', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'consultation_consultations',
+      'consultation_participants{role="member"}',
+      'consultation_producers',
+      'consultation_consumers',
+      'mediasoup_worker_cpu_seconds',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect(metrics).toContain(name);
     }
     const doc = await (await fetch(`${h.url}/api/docs/json`)).json();

@@ -40,7 +40,11 @@ describe('joining by token', () => {
   it.each([
     ['a forged signature', (t: string) => t.slice(0, -4) + 'AAAA', 'TOKEN_INVALID'],
     ['garbage', () => 'not-a-token', 'TOKEN_INVALID'],
-    ['a link signed with another secret', () => signJoinToken({ consultationId: c.id, participantId: c.participants[1]!.id, role: 'member', exp: 1 }, 'x'), 'TOKEN_INVALID'],
+    [
+      'a link signed with another secret',
+      () => signJoinToken({ consultationId: c.id, participantId: c.participants[1]!.id, role: 'member', exp: 1 }, 'x'),
+      'TOKEN_INVALID',
+    ],
   ])('refuses %s with a code', async (_name, mutate, code) => {
     // Admitted on a genuine link, the connection then tries to join with a bad one.
     const socket = await openSocket(h.url, tokenFor(c, '委员乙'));
@@ -207,7 +211,8 @@ describe('presence and reconnect', () => {
   it('announces joins, keeps a dropped participant within the grace period without a duplicate, then lets them go', async () => {
     const c2 = await createConsultation(h.url);
     const chair = await joinAs(h.url, tokenFor(c2, '主持人'));
-    const upsertOf = (name: string, status: string) => (c: PresenceChange) => c.kind === 'upsert' && c.participant.name === name && c.participant.status === status;
+    const upsertOf = (name: string, status: string) => (c: PresenceChange) =>
+      c.kind === 'upsert' && c.participant.name === name && c.participant.status === status;
     const joined = nextPresence(chair.socket, upsertOf('委员乙', 'online'));
     const member = await joinAs(h.url, tokenFor(c2, '委员乙'));
     expect(await joined).toMatchObject({ participant: { name: '委员乙', status: 'online', siteId: 'lake' } });
@@ -220,7 +225,9 @@ describe('presence and reconnect', () => {
     const back = nextPresence(chair.socket, upsertOf('委员乙', 'online'));
     const again = await joinAs(h.url, tokenFor(c2, '委员乙'));
     const resumed = await back;
-    expect(resumed).toMatchObject({ participant: { id: member.snapshot.self.id, joinedAt: member.snapshot.participants.find((p) => p.id === member.snapshot.self.id)!.joinedAt } });
+    expect(resumed).toMatchObject({
+      participant: { id: member.snapshot.self.id, joinedAt: member.snapshot.participants.find((p) => p.id === member.snapshot.self.id)!.joinedAt },
+    });
     expect(again.snapshot.participants.filter((p) => p.id === member.snapshot.self.id)).toHaveLength(1);
     const attendanceEvents = h.app.consultations.get(c2.id)!.attendance[member.snapshot.self.id]!;
     expect(attendanceEvents.firstJoinedAt).toBe(attendanceEvents.lastJoinedAt); // no second attendance.joined

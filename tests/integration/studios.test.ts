@@ -3,7 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestView, ProducerInfo, ServerToClientEvents } from '@consult/shared';
-import { ADMIN_TOKEN, createConsultation, joinAs, nextEvent, ok, request, sleep, startServer, tokenFor, type ClientSocket, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import {
+  ADMIN_TOKEN,
+  createConsultation,
+  joinAs,
+  nextEvent,
+  ok,
+  request,
+  sleep,
+  startServer,
+  tokenFor,
+  type ClientSocket,
+  type CreatedConsultation,
+  type Harness,
+} from '../helpers/harness.js';
 import { pushTestPattern } from '../helpers/encoder.js';
 
 /** The next `event` whose payload matches. */
@@ -91,9 +104,9 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     const room = h.app.media.existingRoom(c.id)!;
     const feed = [...room.peers.get(studioId)!.producers.values()].find((p) => (p.appData as { source: string }).source === 'ingest-video')!;
     let stats: { packetCount: number; mimeType: string }[] = [];
-    for (let i = 0; i < 40 && !(stats[0]?.packetCount > 20); i++) {
+    for (let i = 0; i < 40 && (stats[0]?.packetCount ?? 0) <= 20; i++) {
       await sleep(250);
-      stats = (await feed.getStats()) as typeof stats;
+      stats = await feed.getStats();
     }
     expect(stats[0]!.mimeType).toBe('video/H264');
     expect(stats[0]!.packetCount).toBeGreaterThan(20);
@@ -106,7 +119,12 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     await ok(chair.socket, 'ingest.setOnAir', { ingestId: ingest.ingestId, onAir: true });
     expect(await onAir).toMatchObject({ participantId: studioId });
     const late = await joinAs(h.url, tokenFor(c, '委员乙'));
-    expect(late.snapshot.producers.filter((p) => p.participantId === studioId).map((p) => p.source).sort()).toEqual(['ingest-audio', 'ingest-video']);
+    expect(
+      late.snapshot.producers
+        .filter((p) => p.participantId === studioId)
+        .map((p) => p.source)
+        .sort(),
+    ).toEqual(['ingest-audio', 'ingest-video']);
 
     // The public stream follows the spotlight: the studio takes the floor.
     await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: studioId });
@@ -136,7 +154,9 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     expect(stopped.stream.live).toBe(false);
     expect((await fetch(`${h.url}/live/${c.id}/info`)).status).toBe(404);
     expect(stopped.recordings.length).toBeGreaterThan(0);
-    const listed = (await (await fetch(`${h.url}/api/consultations/${c.id}/recordings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { recordings: { bytes: number }[] };
+    const listed = (await (await fetch(`${h.url}/api/consultations/${c.id}/recordings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+      recordings: { bytes: number }[];
+    };
     expect(listed.recordings[0]!.bytes).toBeGreaterThan(1000);
 
     // The encoder drops: signal lost; it comes back by itself when the encoder returns.
@@ -157,7 +177,7 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     const studioId = quiet.participants.find((p) => p.role === 'studio')!.id;
     const room = await h.app.media.room(quiet.id);
     const transport = await room.createPlainTransport(studioId, 'send');
-    const audio = await room.produce(studioId, { transportId: transport.id, kind: 'audio', source: 'ingest-audio', rtpParameters: opus(4242) as never, paused: false });
+    const audio = await room.produce(studioId, { transportId: transport.id, kind: 'audio', source: 'ingest-audio', rtpParameters: opus(4242), paused: false });
     expect(audio.paused).toBe(true);
     const chair = await joinAs(h.url, tokenFor(quiet, '主持人'));
     await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: studioId });
@@ -251,7 +271,12 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
       expect(h.app.studios.list(c.id)[0]).toMatchObject({ status: 'live', onAir: true, via: 'rtmp' });
       expect(await request(member.socket, 'media.consume', { producerId: micId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       const late = await joinAs(h.url, tokenFor(c, '委员乙'));
-      expect(late.snapshot.producers.filter((p) => p.participantId === studioId).map((p) => p.source).sort()).toEqual(['ingest-audio', 'ingest-video']);
+      expect(
+        late.snapshot.producers
+          .filter((p) => p.participantId === studioId)
+          .map((p) => p.source)
+          .sort(),
+      ).toEqual(['ingest-audio', 'ingest-video']);
       late.socket.disconnect();
 
       // The floor still decides: the studio gets it, its microphone opens on the SFU (the studio's page is told), nobody else hears of it.
@@ -296,7 +321,8 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     const encoder = pushTestPattern(`${ingest.url}/${ingest.key}`, 60);
     try {
       await live;
-      const feed = () => [...(room.peers.get(studioId)?.producers.values() ?? [])].filter((p) => (p.appData as { source: string }).source.startsWith('ingest') && !p.closed);
+      const feed = () =>
+        [...(room.peers.get(studioId)?.producers.values() ?? [])].filter((p) => (p.appData as { source: string }).source.startsWith('ingest') && !p.closed);
       expect(feed()).toHaveLength(2);
       const ids = feed().map((p) => p.id);
 

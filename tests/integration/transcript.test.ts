@@ -27,7 +27,7 @@ const ENGLISH = {
 async function microphone(h: Harness, consultationId: string, participantId: string, ssrc: number) {
   const room = h.app.media.existingRoom(consultationId)!;
   const transport = await room.createPlainTransport(participantId, 'send');
-  await room.produce(participantId, { transportId: transport.id, kind: 'audio', source: 'mic', paused: false, rtpParameters: OPUS_MIC(ssrc) as never });
+  await room.produce(participantId, { transportId: transport.id, kind: 'audio', source: 'mic', paused: false, rtpParameters: OPUS_MIC(ssrc) });
   const localPort = await freeUdpPort();
   return { say: (wav: string) => playAsOpusRtp(wav, transport.tuple.localIp, transport.tuple.localPort, ssrc, localPort) };
 }
@@ -48,7 +48,8 @@ class CountingTranscriber implements Transcriber {
     stream.end = async () => {
       record.ended = true;
       // One segment for the whole speech, so attribution can be checked.
-      if (record.samples > 0) stream.emit('final', { startMs: 0, endMs: (record.samples / 16000) * 1000, text: '', confidence: null, clip: new Int16Array(160) });
+      if (record.samples > 0)
+        stream.emit('final', { startMs: 0, endMs: (record.samples / 16000) * 1000, text: '', confidence: null, clip: new Int16Array(160) });
     };
     return stream;
   }
@@ -112,8 +113,14 @@ describe('the transcript tap follows the floor (real SFU, real Opus from ffmpeg)
     const clerkToken = tokenFor(c, 'Clerk');
     const clip = await fetch(`${h.url}/api/consultations/${c.id}/segments/${segment.id}/clip.wav`, { headers: { authorization: `Bearer ${clerkToken}` } });
     expect(clip.status).toBe(200);
-    expect(Buffer.from(await clip.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
-    const denied = await fetch(`${h.url}/api/consultations/${c.id}/segments/${segment.id}/clip.wav`, { headers: { authorization: `Bearer ${tokenFor(c, 'Bob')}` } });
+    expect(
+      Buffer.from(await clip.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
+    const denied = await fetch(`${h.url}/api/consultations/${c.id}/segments/${segment.id}/clip.wav`, {
+      headers: { authorization: `Bearer ${tokenFor(c, 'Bob')}` },
+    });
     expect(denied.status).toBe(403);
     for (const x of [chair, alice, bob]) x.socket.disconnect();
   });
@@ -132,7 +139,11 @@ describe('real recognition of a floor holder through the SFU (espeak-ng → Opus
     expect(h.app.transcripts.engine(c.id)).toMatchObject({ engine: 'pocketsphinx', recognises: true, language: 'en' });
     const chair = await joinAs(h.url, tokenFor(c, 'Chair'));
     const alice = await joinAs(h.url, tokenFor(c, 'Alice'));
-    const sentences = ['The committee will now vote on the budget proposal.', 'We need more time to discuss the report.', 'The secretary will publish the minutes next week.'];
+    const sentences = [
+      'The committee will now vote on the budget proposal.',
+      'We need more time to discuss the report.',
+      'The secretary will publish the minutes next week.',
+    ];
     const wav = synthesize(sentences.join(' ... '), 'en-us+klatt', 150);
     const mic = await microphone(h, c.id, alice.snapshot.self.id, 0x3333);
     await mic.say(wav);
@@ -148,8 +159,15 @@ describe('real recognition of a floor holder through the SFU (espeak-ng → Opus
     await sleep(1000);
     const segments = h.app.consultations.get(c.id)!.transcript.segments;
     expect(segments.length).toBeGreaterThanOrEqual(1);
-    for (const seg of segments) expect(seg).toMatchObject({ speechId, participantId: alice.snapshot.self.id, name: 'Alice', engine: 'pocketsphinx', hasClip: true });
-    const heard = new Set(segments.map((s) => s.text).join(' ').toLowerCase().split(/\W+/));
+    for (const seg of segments)
+      expect(seg).toMatchObject({ speechId, participantId: alice.snapshot.self.id, name: 'Alice', engine: 'pocketsphinx', hasClip: true });
+    const heard = new Set(
+      segments
+        .map((s) => s.text)
+        .join(' ')
+        .toLowerCase()
+        .split(/\W+/),
+    );
     const keyWords = ['committee', 'vote', 'budget', 'proposal', 'need', 'time', 'discuss', 'report', 'secretary', 'publish', 'minutes', 'week'];
     const found = keyWords.filter((w) => heard.has(w) || heard.has(`${w}s`));
     // pocketsphinx's general English model on synthetic speech: about half the words (docs/ASR.md).
@@ -201,7 +219,8 @@ describe('clerk and minutes over socket.io and REST', () => {
     expect(minutes.hash).toMatch(/^[0-9a-f]{64}$/);
     await changed;
 
-    const get = (format: string, token = ADMIN_TOKEN) => fetch(`${h.url}/api/consultations/${c.id}/minutes?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+    const get = (format: string, token = ADMIN_TOKEN) =>
+      fetch(`${h.url}/api/consultations/${c.id}/minutes?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
     const json = (await (await get('json')).json()) as { hash: string; document: { status: string } };
     expect(json).toMatchObject({ hash: minutes.hash, document: { status: 'approved' } });
     const md = await (await get('md', tokenFor(c, 'Clerk'))).text();

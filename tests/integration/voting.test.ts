@@ -82,9 +82,15 @@ describe('voting over socket.io', () => {
     const [a, b, cc, d] = members as [typeof chair, typeof chair, typeof chair, typeof chair];
     expect(await request(a.socket, 'motion.create', { title: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const { motion } = await ok(chair.socket, 'motion.create', { title: '关于加装电梯的决议', text: '同意实施方案', majority: 'absolute' });
-    expect(motion).toMatchObject({ status: 'draft', definition: { kind: 'decision', ballot: 'named', options: [{ id: 'for' }, { id: 'against' }, { id: 'abstain' }] } });
+    expect(motion).toMatchObject({
+      status: 'draft',
+      definition: { kind: 'decision', ballot: 'named', options: [{ id: 'for' }, { id: 'against' }, { id: 'abstain' }] },
+    });
     const id = motion.definition.id;
-    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
 
     const opened = nextMotion(b.socket, (m) => m.status === 'open');
     await ok(chair.socket, 'motion.open', { motionId: id });
@@ -93,11 +99,23 @@ describe('voting over socket.io', () => {
 
     // Refusals change nothing.
     const studio = await joinAs(h.url, tokenFor(c, '工作室'));
-    expect(await request(studio.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(studio.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     const late = await joinAs(h.url, tokenFor(c, '委员戊'));
-    expect(await request(late.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['maybe'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await request(a.socket, 'motion.vote', { motionId: 'nope', ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await request(late.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['maybe'] })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(await request(a.socket, 'motion.vote', { motionId: 'nope', ballotId: ballotId(), choices: ['for'] })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await request(a.socket, 'motion.vote', { motionId: id, choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
     const live = nextEvent(chair.socket, 'motion.namedChoices');
@@ -125,15 +143,33 @@ describe('voting over socket.io', () => {
     expect((await announced).closeReason).toBe('moderator');
     expect(late.snapshot.myBallots[id]).toEqual({ eligible: false, voted: false, choices: null });
     expect((await ok(late.socket, 'motion.list', {})).mine[id]).toEqual({ eligible: false, voted: false, choices: null });
-    expect(result).toMatchObject({ counts: { for: 3, against: 0, abstain: 1 }, ballots: 4, passed: true, majority: { baseKind: 'members', base: 5, threshold: 3 }, quorum: { present: 4, members: 5, required: 3, met: true } });
-    expect(await request(b.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(result).toMatchObject({
+      counts: { for: 3, against: 0, abstain: 1 },
+      ballots: 4,
+      passed: true,
+      majority: { baseKind: 'members', base: 5, threshold: 3 },
+      quorum: { present: 4, members: 5, required: 3, met: true },
+    });
+    expect(await request(b.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
     expect(await request(chair.socket, 'motion.close', { motionId: id })).toMatchObject({ ok: false, error: { code: 'STALE' } });
 
     // REST: the result, and an audit export that checks out and fails when tampered with.
     const view = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}`)).json()) as MotionView;
     expect(view.result).toEqual(result);
     const audit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
-    expect(audit.events.map((e) => e.type)).toEqual(['motion.created', 'motion.opened', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'ballot.cast', 'motion.closed']);
+    expect(audit.events.map((e) => e.type)).toEqual([
+      'motion.created',
+      'motion.opened',
+      'ballot.cast',
+      'ballot.cast',
+      'ballot.cast',
+      'ballot.cast',
+      'ballot.cast',
+      'motion.closed',
+    ]);
     expect(verifyMotionAudit(audit)).toMatchObject({ ok: true, chain: { links: 8, ok: true }, tally: { ok: true } });
     const tampered = structuredClone(audit);
     (tampered.events[3]!.data as { choices: string[] }).choices = ['against'];
@@ -154,7 +190,10 @@ describe('voting over socket.io', () => {
     const { motion } = await ok(chair.socket, 'motion.create', { title: '无记名表决', ballot: 'secret', allowChange: true });
     const id = motion.definition.id;
     await ok(chair.socket, 'motion.open', { motionId: id });
-    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'] })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
     expect(await request(chair.socket, 'motion.named', { motionId: id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     const d = members[3]!;
@@ -218,7 +257,12 @@ describe('voting over socket.io', () => {
     const audit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
     expect(audit.named).toBeNull();
     expect(audit.box).toHaveLength(6);
-    expect(verifyMotionAudit(audit, rb.receiptCode!)).toMatchObject({ ok: true, box: { entries: 6, ok: true }, tally: { ok: true }, receipt: { found: true, choices: ['for'] } });
+    expect(verifyMotionAudit(audit, rb.receiptCode!)).toMatchObject({
+      ok: true,
+      box: { entries: 6, ok: true },
+      tally: { ok: true },
+      receipt: { found: true, choices: ['for'] },
+    });
     const forged = structuredClone(audit);
     // (Entries are shuffled within their batch: change the second one to a choice it does not hold.)
     forged.box![1]!.choices = forged.box![1]!.choices[0] === 'against' ? ['for'] : ['against'];
@@ -239,7 +283,10 @@ describe('voting over socket.io', () => {
     const eligibleSorted = [...h.app.consultations.get(c.id)!.motions[id]!.eligible].sort();
     expect(eligibleSorted).toHaveLength(4);
     expect(roll).toBe(eligibleSorted.map((pid) => (voterIds.includes(pid) ? '1' : '0')).join(''));
-    for (const entry of box.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)) {
+    for (const entry of box
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)) {
       expect(Object.keys(entry).sort()).toEqual(['choices', 'hash', 'prevHash', 'receiptHash']);
     }
     for (const secretLink of [...voterIds, ...ballotIds, secretOf(1), secretOf(2), ra.receiptCode!]) {
@@ -252,7 +299,10 @@ describe('voting over socket.io', () => {
     const big = await createConsultation(h.url, {
       title: 'many',
       sites: [{ id: 's', name: 'S' }],
-      participants: [{ name: 'chair', role: 'moderator', siteId: 's' }, ...Array.from({ length: 300 }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' }))],
+      participants: [
+        { name: 'chair', role: 'moderator', siteId: 's' },
+        ...Array.from({ length: 300 }, (_, i) => ({ name: `m${i}`, role: 'member', siteId: 's' })),
+      ],
     });
     const boss = await joinAs(h.url, tokenFor(big, 'chair'));
     const voters = await Promise.all(Array.from({ length: 300 }, (_, i) => joinAs(h.url, tokenFor(big, `m${i}`))));
@@ -263,7 +313,12 @@ describe('voting over socket.io', () => {
       // Each voter sends their ballot twice at once (a retry racing the original).
       await Promise.all(
         voters.flatMap((v, i) => {
-          const payload = { motionId: motion.definition.id, ballotId: `b-${ballot}-${i}`, choices: [choice(i)], ...(ballot === 'secret' ? { ballotSecret: secretOf(1000 + i) } : {}) };
+          const payload = {
+            motionId: motion.definition.id,
+            ballotId: `b-${ballot}-${i}`,
+            choices: [choice(i)],
+            ...(ballot === 'secret' ? { ballotSecret: secretOf(1000 + i) } : {}),
+          };
           return [ok(v.socket, 'motion.vote', payload), ok(v.socket, 'motion.vote', payload)];
         }),
       );
@@ -288,11 +343,14 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
     await ok(voters[0]!.socket, 'motion.vote', { motionId: named, ballotId: 'n0', choices: ['for'] });
     await ok(voters[1]!.socket, 'motion.vote', { motionId: named, ballotId: 'n1', choices: ['against'] });
     await ok(chair.socket, 'motion.close', { motionId: named });
-    const secret = (await ok(chair.socket, 'motion.create', { title: 'secret', ballot: 'secret', timeLimitMs: 60_000, allowChange: true })).motion.definition.id;
+    const secret = (await ok(chair.socket, 'motion.create', { title: 'secret', ballot: 'secret', timeLimitMs: 60_000, allowChange: true })).motion.definition
+      .id;
     await ok(chair.socket, 'motion.open', { motionId: secret });
     const choicesOf = ['for', 'for', 'against', 'for', 'against'];
     // All five vote: their batch is sealed when the last ballot arrives.
-    await Promise.all(voters.map((v, i) => ok(v.socket, 'motion.vote', { motionId: secret, ballotId: `s${i}`, choices: [choicesOf[i]], ballotSecret: secretOf(10 + i) })));
+    await Promise.all(
+      voters.map((v, i) => ok(v.socket, 'motion.vote', { motionId: secret, ballotId: `s${i}`, choices: [choicesOf[i]], ballotSecret: secretOf(10 + i) })),
+    );
     // 委员甲 changes their vote.
     const r0 = await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10) });
     expect(r0.changed).toBe(true);
@@ -307,7 +365,9 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
       expect(views.find((m) => m.definition.id === named)).toMatchObject({ status: 'closed', result: { counts: { for: 1, against: 1 } } });
       expect(views.find((m) => m.definition.id === secret)).toMatchObject({ status: 'open', turnout: { voted: 5, eligible: 5 } });
       // The retry of a ballot cast before the restart is answered as before; a change still counts.
-      expect(await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10) })).toMatchObject({ ...r0, changed: false });
+      expect(await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10) })).toMatchObject(
+        { ...r0, changed: false },
+      );
       await ok(voters[3]!.socket, 'motion.vote', { motionId: secret, ballotId: 's3b', choices: ['abstain'], ballotSecret: secretOf(13) });
       expect((await ok(voters[1]!.socket, 'motion.list', {})).mine[secret]).toEqual({ eligible: true, voted: true, choices: null });
       const { motion } = await ok(chair.socket, 'motion.close', { motionId: secret });

@@ -1,7 +1,19 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestView, ProducerInfo } from '@consult/shared';
-import { createConsultation, joinAs, nextEvent, ok, request, sleep, startServer, tokenFor, type ClientSocket, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import {
+  createConsultation,
+  joinAs,
+  nextEvent,
+  ok,
+  request,
+  sleep,
+  startServer,
+  tokenFor,
+  type ClientSocket,
+  type CreatedConsultation,
+  type Harness,
+} from '../helpers/harness.js';
 import { launchBrowser, personPage } from '../helpers/browser.js';
 import { pushTestPattern } from '../helpers/encoder.js';
 import { RtpCounter } from '../helpers/rtp.js';
@@ -157,7 +169,7 @@ describe('WHIP ingest (RFC 9725) beside RTMP', () => {
     let stats: { byteCount: number; packetCount: number; mimeType: string }[] = [];
     for (let i = 0; i < 40 && !((stats[0]?.byteCount ?? 0) > 20_000); i++) {
       await sleep(250);
-      stats = (await video.getStats()) as typeof stats;
+      stats = await video.getStats();
     }
     expect(stats[0]!.mimeType).toBe('video/H264');
     expect(stats[0]!.byteCount).toBeGreaterThan(20_000);
@@ -206,8 +218,14 @@ describe('WHIP ingest (RFC 9725) beside RTMP', () => {
   it('DELETE ends the session (the key is needed); the point waits for the next publisher', async () => {
     const location = (await encoder.evaluate('window.__whip.location')) as string;
     expect((await fetch(`${h.url}${location}`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } })).status).toBe(401);
-    expect((await fetch(`${h.url}/whip/${ingest.ingestId}/session/nosuchsession`, { method: 'DELETE', headers: { authorization: `Bearer ${ingest.key}` } })).status).toBe(404);
-    const patch = await fetch(`${h.url}${location}`, { method: 'PATCH', headers: { authorization: `Bearer ${ingest.key}`, 'content-type': 'application/trickle-ice-sdpfrag' }, body: 'a=end-of-candidates' });
+    expect(
+      (await fetch(`${h.url}/whip/${ingest.ingestId}/session/nosuchsession`, { method: 'DELETE', headers: { authorization: `Bearer ${ingest.key}` } })).status,
+    ).toBe(404);
+    const patch = await fetch(`${h.url}${location}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ingest.key}`, 'content-type': 'application/trickle-ice-sdpfrag' },
+      body: 'a=end-of-candidates',
+    });
     expect(patch.status).toBe(405);
 
     const closed = nextEvent(member.socket, 'media.producerClosed');

@@ -38,7 +38,8 @@ export const en: Catalogue = {
   'join.mediaWaiting': 'Opening the camera and microphone: choose “Allow” when the browser asks.',
   'join.mediaDenied': 'The browser did not allow the camera or microphone. You can still join, but others will not see or hear you.',
   'join.mediaNotFound': 'No camera or microphone was found. You can still join, but others will not see or hear you.',
-  'join.mediaInsecure': 'This page is not on a secure (HTTPS) connection, so the browser blocks the camera and microphone. You can still join to watch and listen.',
+  'join.mediaInsecure':
+    'This page is not on a secure (HTTPS) connection, so the browser blocks the camera and microphone. You can still join to watch and listen.',
   'join.mediaFailed': 'The camera or microphone could not be opened (another program may be using it). You can still join.',
   'join.watchOnly': 'You take part as “{role}”: you join to watch and listen, no camera or microphone is needed.',
   'join.micFollowsFloor': 'Members’ microphones open by themselves when the moderator gives them the floor, and close when the speech ends.',
@@ -289,7 +290,8 @@ export const en: Catalogue = {
   'vote.resend': 'Submit again',
   'vote.sending': 'Submitting…',
   'vote.sealing': 'Sent, waiting to be sealed…',
-  'vote.sealingNote': 'A secret ballot is sealed together with other members\' ballots (at least 10, or everyone), so that nobody can tell from the stored records who cast it. Your receipt code appears once it is sealed, at the latest when the vote closes.',
+  'vote.sealingNote':
+    "A secret ballot is sealed together with other members' ballots (at least 10, or everyone), so that nobody can tell from the stored records who cast it. Your receipt code appears once it is sealed, at the latest when the vote closes.",
   'vote.recorded': 'Recorded',
   'vote.recordedChoice': 'Your choice: {choices}',
   'vote.recordedElsewhere': 'You voted from another device.',

@@ -34,7 +34,10 @@ export function StudioPage() {
   const featuredId = useStore(selectFeaturedId);
   const audioBlocked = useStore((s) => s.audioBlocked);
 
-  const others = useMemo(() => stageParticipants(participants, self?.id, feedOnly).filter((p) => p.id !== featuredId), [participants, self?.id, feedOnly, featuredId]);
+  const others = useMemo(
+    () => stageParticipants(participants, self?.id, feedOnly).filter((p) => p.id !== featuredId),
+    [participants, self?.id, feedOnly, featuredId],
+  );
 
   return (
     <div className="room studio-page" data-testid="studio-page">

@@ -47,7 +47,8 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     fetch(`/live/${encodeURIComponent(consultationId)}/info`, { cache: 'no-store' })
       .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
       .then((info) => {
-        const named = info !== null && typeof info === 'object' && typeof (info as { title?: unknown }).title === 'string' ? (info as { title: string }).title : null;
+        const named =
+          info !== null && typeof info === 'object' && typeof (info as { title?: unknown }).title === 'string' ? (info as { title: string }).title : null;
         if (!cancelled && named) setTitle(named);
       })
       .catch(() => undefined);
@@ -59,7 +60,8 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    let stopped = false;
+    // Set by the cleanup while a fetch may be under way (a flag TypeScript cannot see change across await).
+    const life = { stopped: false };
     let timer: number | undefined;
     let watchdog: number | undefined;
     let hls: Hls | null = null;
@@ -74,7 +76,7 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     };
 
     const look = async () => {
-      if (stopped) return;
+      if (life.stopped) return;
       let text: string | null = null;
       try {
         const response = await fetch(playlist, { cache: 'no-store' });
@@ -82,7 +84,8 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
       } catch {
         // Offline or the server is restarting: look again later.
       }
-      if (stopped) return;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the cleanup during the fetch
+      if (life.stopped) return;
       if (text !== null && lastPlaylist !== null && text !== lastPlaylist && text.includes('#EXTINF')) {
         void attach();
         return;
@@ -104,7 +107,7 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     };
 
     const interrupt = () => {
-      if (stopped) return;
+      if (life.stopped) return;
       hls?.destroy();
       hls = null;
       window.clearInterval(watchdog);
@@ -119,7 +122,7 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
       lastTime = -1;
       lastProgressAt = Date.now();
       const { default: HlsClass } = await import('hls.js/light');
-      if (stopped) return;
+      if (life.stopped) return;
       if (HlsClass.isSupported()) {
         const player = new HlsClass({ liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 8 });
         hls = player;
@@ -170,7 +173,7 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     void look();
 
     return () => {
-      stopped = true;
+      life.stopped = true;
       window.clearTimeout(timer);
       window.clearInterval(watchdog);
       video.removeEventListener('timeupdate', onTime);

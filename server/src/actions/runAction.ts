@@ -1,4 +1,16 @@
-import { AppError, ErrorCode, REQUESTS, can, forbidden, invalidState, notFound, type ParsedRequest, type Participant, type ReplyData, type RequestName } from '@consult/shared';
+import {
+  AppError,
+  ErrorCode,
+  REQUESTS,
+  can,
+  forbidden,
+  invalidState,
+  notFound,
+  type ParsedRequest,
+  type Participant,
+  type ReplyData,
+  type RequestName,
+} from '@consult/shared';
 import type { ActionContext, ActionServices } from './action.js';
 import { ACTIONS, type ActionName } from './registry.js';
 
@@ -37,7 +49,13 @@ export function parseRequest<N extends RequestName>(name: N, payload: unknown): 
  * The reply is sent only once what it shows is durable: a change waits for its own write, a
  * query for the writes up to the state it read (ConsultationService.commit).
  */
-export async function runAction<N extends ActionName>(name: N, payload: unknown, sender: Sender | undefined, services: ActionServices, newId: () => string): Promise<ReplyData[N]> {
+export async function runAction<N extends ActionName>(
+  name: N,
+  payload: unknown,
+  sender: Sender | undefined,
+  services: ActionServices,
+  newId: () => string,
+): Promise<ReplyData[N]> {
   const action = ACTIONS[name];
   const input = parseRequest(name, payload);
   if (!sender) throw invalidState('join the consultation first (session.join)');

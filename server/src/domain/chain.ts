@@ -33,7 +33,7 @@ export function receiptFor(motionId: string, ballotSecret: string): { code: stri
   let bits = 0n;
   for (let i = 0; i < 8; i++) bits = (bits << 8n) | BigInt(digest[i]!);
   let code = '';
-  for (let i = 0; i < 12; i++) code += alphabet[Number((bits >> BigInt(64 - 5 * (i + 1))) & 31n)];
+  for (let i = 0; i < 12; i++) code += alphabet[Number((bits >> BigInt(64 - 5 * (i + 1))) & 31n)]!;
   const formatted = `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`;
   return { code: formatted, hash: receiptHash(formatted) };
 }

@@ -44,7 +44,8 @@ describe('consultation fold', () => {
   });
 
   it('refuses an event type no feature declares, naming the consultation and the seq', () => {
-    expect(() => foldConsultation([created, { seq: 2, type: 'future.thing', at: 1, data: {} }])).toThrow(`consultation id1: unknown event type "future.thing" at seq 2`);
+    expect(() => foldConsultation([created, { seq: 2, type: 'future.thing', at: 1, data: {} }])).toThrow(
+      `consultation id1: unknown event type "future.thing" at seq 2`,
+    );
   });
 });
-

@@ -9,11 +9,11 @@ export type LeaveReason = 'left' | 'timeout' | 'restart' | 'replaced';
 
 /** Who came and went, for the minutes (presence, who is connected now, is not in the log). */
 export type AttendanceEvent =
-  | { type: 'attendance.joined'; data: { participantId: string } }
-  | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } };
+  { type: 'attendance.joined'; data: { participantId: string } } | { type: 'attendance.left'; data: { participantId: string; reason: LeaveReason } };
 
 /** Every event a consultation's log holds: the only things `commit` accepts. */
-export type ConsultationEvent = { type: 'consultation.created'; data: Consultation } | AttendanceEvent | FloorEvent | MotionEvent | TranscriptEvent | StudioEvent;
+export type ConsultationEvent =
+  { type: 'consultation.created'; data: Consultation } | AttendanceEvent | FloorEvent | MotionEvent | TranscriptEvent | StudioEvent;
 
 /** An event as the log holds it: with its place (`seq`, from 1, no gaps) and its server time. */
 export type LoggedEvent<E extends ConsultationEvent = ConsultationEvent> = E & { seq: number; at: number };
@@ -71,7 +71,7 @@ const ATTENDANCE: FoldTable<AttendanceEvent, Record<string, AttendanceRecord>> =
     return attendance;
   },
 };
-const isAttendanceEvent = eventGuard<AttendanceEvent>(ATTENDANCE);
+const isAttendanceEvent = eventGuard<AttendanceEvent, Record<string, AttendanceRecord>>(ATTENDANCE);
 
 /**
  * Applies one event: the only way consultation state changes. An event of a type no feature
@@ -81,7 +81,15 @@ export function applyEvent(state: ConsultationState | undefined, event: { seq: n
   const e = event as LoggedEvent;
   if (e.type === 'consultation.created') {
     if (state) throw new Error(`consultation ${state.consultation.id} created twice (seq ${e.seq})`);
-    return { consultation: e.data, attendance: {}, floor: initialFloor(e.data), motions: {}, transcript: initialTranscript(), studios: initialStudios(), seq: e.seq };
+    return {
+      consultation: e.data,
+      attendance: {},
+      floor: initialFloor(e.data),
+      motions: {},
+      transcript: initialTranscript(),
+      studios: initialStudios(),
+      seq: e.seq,
+    };
   }
   if (!state) throw new Error(`event ${e.type} at seq ${e.seq} before consultation.created`);
   const id = state.consultation.id;
@@ -119,5 +127,8 @@ export function decideArrival(state: ConsultationState, participantId: string): 
  * place on the floor goes with them (see `decideDeparture`).
  */
 export function decideLeaving(state: ConsultationState, participantId: string, reason: LeaveReason, now: number): ConsultationEvent[] {
-  return [...(state.attendance[participantId]?.inRoom ? [{ type: 'attendance.left' as const, data: { participantId, reason } }] : []), ...decideDeparture(state.floor, participantId, now)];
+  return [
+    ...(state.attendance[participantId]?.inRoom ? [{ type: 'attendance.left' as const, data: { participantId, reason } }] : []),
+    ...decideDeparture(state.floor, participantId, now),
+  ];
 }

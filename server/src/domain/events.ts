@@ -16,11 +16,11 @@ export type FoldTable<E extends DomainEvent, S> = {
 
 /** Applies one event through its fold. */
 export function fold<E extends DomainEvent, S>(table: FoldTable<E, S>, state: S, event: E, at: number): S {
-  const apply = table[event.type as E['type']] as (state: S, data: E['data'], at: number) => S;
+  const apply = table[event.type as E['type']];
   return apply(state, event.data, at);
 }
 
 /** A type guard: whether an event is one of the table's. */
-export function eventGuard<E extends DomainEvent>(table: object): (event: DomainEvent) => event is E {
+export function eventGuard<E extends DomainEvent, S>(table: FoldTable<E, S>): (event: DomainEvent) => event is E {
   return (event): event is E => Object.hasOwn(table, event.type);
 }

@@ -120,7 +120,13 @@ describe('a participant who leaves the consultation', () => {
 describe('speaking queue', () => {
   it('starts on the first agenda item with an open, empty queue and the default limits', () => {
     const f = new Floor();
-    expect(floorView(f.state)).toMatchObject({ agendaItemId: item1!.id, queueOpen: true, queue: [], speech: null, limits: { speech: 180_000, reply: 60_000, order: 60_000, grace: 10_000 } });
+    expect(floorView(f.state)).toMatchObject({
+      agendaItemId: item1!.id,
+      queueOpen: true,
+      queue: [],
+      speech: null,
+      limits: { speech: 180_000, reply: 60_000, order: 60_000, grace: 10_000 },
+    });
   });
 
   it('orders points of order first, then replies, then speeches; first come first served within a type', () => {
@@ -210,7 +216,16 @@ describe('the floor', () => {
     f.request(a, 0, 'speech', 'budget');
     f.request(b, 0, 'order');
     const id = f.grant(1_000);
-    expect(f.state.speech).toMatchObject({ id, participantId: b.id, siteId: 'east', type: 'order', limitMs: 60_000, graceMs: 10_000, grantedAt: 1_000, runningSince: 1_000 });
+    expect(f.state.speech).toMatchObject({
+      id,
+      participantId: b.id,
+      siteId: 'east',
+      type: 'order',
+      limitMs: 60_000,
+      graceMs: 10_000,
+      grantedAt: 1_000,
+      runningSince: 1_000,
+    });
     expect(f.queueOf()).toEqual([a.id]);
   });
 

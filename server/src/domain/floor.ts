@@ -47,7 +47,6 @@ export type FloorEvent =
   | { type: 'floor.queueSet'; data: { agendaItemId: string; open: boolean } }
   | { type: 'agenda.advanced'; data: { from: string; to: string } };
 
-
 export interface FloorState {
   agendaItemId: string;
   /** Agenda items whose queue the moderator closed (open is the default). */
@@ -201,7 +200,13 @@ function endEvent(speech: Speech, endedAt: number, outcome: SpeechOutcome, by: s
  */
 export function decideGrant(
   ctx: FloorContext,
-  input: { expectedSpeechId: string | null; entryId?: string | undefined; participantId?: string | undefined; type?: FloorRequestType | undefined; limitMs?: number | null | undefined },
+  input: {
+    expectedSpeechId: string | null;
+    entryId?: string | undefined;
+    participantId?: string | undefined;
+    type?: FloorRequestType | undefined;
+    limitMs?: number | null | undefined;
+  },
 ): { events: FloorEvent[]; speechId: string } {
   const { floor, consultation, now } = ctx;
   const onFloor = floor.speech?.id ?? null;
@@ -293,7 +298,7 @@ export function decideSetLimits(ctx: FloorContext, agendaItemId: string | undefi
   if (agendaItemId !== undefined && agendaItemId !== GENERAL_ITEM && !ctx.consultation.agenda.some((a) => a.id === agendaItemId)) {
     throw notFound(`agenda item ${agendaItemId}`);
   }
-  const clean = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as Partial<FloorLimits>;
+  const clean = Object.fromEntries(Object.entries(limits).filter(([, v]) => (v as number | undefined) !== undefined)) as Partial<FloorLimits>;
   if (Object.keys(clean).length === 0) throw new AppError(ErrorCode.VALIDATION, 'give at least one limit to set');
   return [{ type: 'floor.limitsSet', data: { agendaItemId: agendaItemId ?? null, limits: clean } }];
 }
@@ -332,13 +337,22 @@ function withQueue(floor: FloorState, agendaItemId: string, queue: QueueEntry[])
 
 function removeEntry(floor: FloorState, entryId: string): Record<string, QueueEntry[]> {
   const queue = currentQueue(floor);
-  return withQueue(floor, floor.agendaItemId, queue.filter((e) => e.id !== entryId));
+  return withQueue(
+    floor,
+    floor.agendaItemId,
+    queue.filter((e) => e.id !== entryId),
+  );
 }
 
 /** Removes an entry from whichever agenda item's queue holds it (a leaving member may wait in several). */
 function removeEntryAnywhere(floor: FloorState, entryId: string): Record<string, QueueEntry[]> {
   for (const [item, queue] of Object.entries(floor.queues)) {
-    if (queue.some((e) => e.id === entryId)) return withQueue(floor, item, queue.filter((e) => e.id !== entryId));
+    if (queue.some((e) => e.id === entryId))
+      return withQueue(
+        floor,
+        item,
+        queue.filter((e) => e.id !== entryId),
+      );
   }
   return floor.queues;
 }
@@ -351,7 +365,8 @@ function removeEntryAnywhere(floor: FloorState, entryId: string): Record<string,
 export function decideDeparture(floor: FloorState, participantId: string, now: number): FloorEvent[] {
   const events: FloorEvent[] = [];
   for (const queue of Object.values(floor.queues)) {
-    for (const e of queue) if (e.participantId === participantId) events.push({ type: 'floor.withdrawn', data: { entryId: e.id, by: participantId, reason: 'left' } });
+    for (const e of queue)
+      if (e.participantId === participantId) events.push({ type: 'floor.withdrawn', data: { entryId: e.id, by: participantId, reason: 'left' } });
   }
   if (floor.speech?.participantId === participantId) events.push(endEvent(floor.speech, now, 'left', null));
   return events;
@@ -409,7 +424,7 @@ const FOLD: FoldTable<FloorEvent, FloorState> = {
 };
 
 /** Whether an event is one of the floor's. */
-export const isFloorEvent = eventGuard<FloorEvent>(FOLD);
+export const isFloorEvent = eventGuard<FloorEvent, FloorState>(FOLD);
 
 /** Folds one floor event; `at` is the event's server time. */
 export function applyFloorEvent(floor: FloorState, event: FloorEvent, at: number): FloorState {

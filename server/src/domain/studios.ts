@@ -42,17 +42,22 @@ const FOLD: FoldTable<StudioEvent, StudiosState> = {
 };
 
 /** Whether an event is one of the studios'. */
-export const isStudioEvent = eventGuard<StudioEvent>(FOLD);
+export const isStudioEvent = eventGuard<StudioEvent, StudiosState>(FOLD);
 
 export function applyStudioEvent(s: StudiosState, event: StudioEvent): StudiosState {
   return fold(FOLD, s, event, 0);
 }
 
-export function decideCreateIngest(consultation: Consultation, s: StudiosState, input: { ingestId: string; studioId: string; key: string; port: number }): StudioEvent[] {
+export function decideCreateIngest(
+  consultation: Consultation,
+  s: StudiosState,
+  input: { ingestId: string; studioId: string; key: string; port: number },
+): StudioEvent[] {
   const studio = consultation.participants.find((p) => p.id === input.studioId);
   if (!studio) throw notFound(`participant ${input.studioId}`);
   if (studio.role !== 'studio') throw new AppError(ErrorCode.VALIDATION, 'an ingest point is for a participant with the studio role');
-  if (Object.values(s.ingests).some((i) => i.studioId === input.studioId)) throw new AppError(ErrorCode.INVALID_STATE, 'this studio already has an ingest point');
+  if (Object.values(s.ingests).some((i) => i.studioId === input.studioId))
+    throw new AppError(ErrorCode.INVALID_STATE, 'this studio already has an ingest point');
   return [{ type: 'ingest.created', data: input }];
 }
 

@@ -1,4 +1,14 @@
-import { AppError, ErrorCode, invalidState, notFound, type MinutesDocument, type MinutesVersionInfo, type Participant, type TranscriptGap, type TranscriptSegment } from '@consult/shared';
+import {
+  AppError,
+  ErrorCode,
+  invalidState,
+  notFound,
+  type MinutesDocument,
+  type MinutesVersionInfo,
+  type Participant,
+  type TranscriptGap,
+  type TranscriptSegment,
+} from '@consult/shared';
 import { eventGuard, fold, type FoldTable } from './events.js';
 
 /**
@@ -61,12 +71,21 @@ const FOLD: FoldTable<TranscriptEvent, TranscriptState> = {
   }),
   'minutes.reopened': (t, data) => ({
     ...t,
-    minutes: { version: data.version, status: 'draft', submittedBy: null, submittedAt: null, approvedBy: null, approvedAt: null, hash: null, previousHash: data.previousHash || null },
+    minutes: {
+      version: data.version,
+      status: 'draft',
+      submittedBy: null,
+      submittedAt: null,
+      approvedBy: null,
+      approvedAt: null,
+      hash: null,
+      previousHash: data.previousHash || null,
+    },
   }),
 };
 
 /** Whether an event is one of the transcript's. */
-export const isTranscriptEvent = eventGuard<TranscriptEvent>(FOLD);
+export const isTranscriptEvent = eventGuard<TranscriptEvent, TranscriptState>(FOLD);
 
 export function applyTranscriptEvent(t: TranscriptState, event: TranscriptEvent): TranscriptState {
   return fold(FOLD, t, event, 0);
@@ -125,9 +144,17 @@ export function decideSubmit(t: TranscriptState, actor: Participant, now: number
 }
 
 /** The moderator approves the submitted draft: it is locked and hash-stamped. */
-export function decideApprove(t: TranscriptState, actor: Participant, version: number, document: MinutesDocument, hash: string, now: number): TranscriptEvent[] {
+export function decideApprove(
+  t: TranscriptState,
+  actor: Participant,
+  version: number,
+  document: MinutesDocument,
+  hash: string,
+  now: number,
+): TranscriptEvent[] {
   if (t.minutes.version !== version) throw new AppError(ErrorCode.STALE, `version ${version} is not the current draft (${t.minutes.version})`);
-  if (t.minutes.status !== 'submitted') throw invalidState(t.minutes.status === 'approved' ? 'these minutes are already approved' : 'the clerk has not submitted the draft yet');
+  if (t.minutes.status !== 'submitted')
+    throw invalidState(t.minutes.status === 'approved' ? 'these minutes are already approved' : 'the clerk has not submitted the draft yet');
   return [{ type: 'minutes.approved', data: { version, by: actor.id, at: now, hash, document } }];
 }
 

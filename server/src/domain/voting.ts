@@ -71,8 +71,12 @@ export function motionEventHash(prevHash: string, type: string, data: Record<str
   return chainHash(prevHash, { type, ...content });
 }
 
-function chained<T extends MotionEvent['type']>(type: T, prevHash: string, content: Omit<Extract<MotionEvent, { type: T }>['data'], keyof Chained>): MotionEvent {
-  const data = { ...content, prevHash, hash: motionEventHash(prevHash, type, content as Record<string, unknown>) };
+function chained<T extends MotionEvent['type']>(
+  type: T,
+  prevHash: string,
+  content: Omit<Extract<MotionEvent, { type: T }>['data'], keyof Chained>,
+): MotionEvent {
+  const data = { ...content, prevHash, hash: motionEventHash(prevHash, type, content) };
   return { type, data } as unknown as MotionEvent;
 }
 
@@ -97,7 +101,18 @@ const FOLD: FoldTable<MotionEvent, Motions> = {
   'motion.opened': (motions, data) => {
     const m = motions[data.motionId];
     if (!m) return motions;
-    return { ...motions, [m.definition.id]: { ...m, status: 'open', eligible: data.eligible, members: data.members, openedAt: data.openedAt, closesAt: data.closesAt, headHash: data.hash } };
+    return {
+      ...motions,
+      [m.definition.id]: {
+        ...m,
+        status: 'open',
+        eligible: data.eligible,
+        members: data.members,
+        openedAt: data.openedAt,
+        closesAt: data.closesAt,
+        headHash: data.hash,
+      },
+    };
   },
   'ballot.cast': (motions, data) => {
     const m = motions[data.motionId];
@@ -111,12 +126,15 @@ const FOLD: FoldTable<MotionEvent, Motions> = {
   'motion.closed': (motions, data) => {
     const m = motions[data.motionId];
     if (!m) return motions;
-    return { ...motions, [m.definition.id]: { ...m, status: 'closed', closedAt: data.closedAt, result: data.result, closeReason: data.reason, headHash: data.hash } };
+    return {
+      ...motions,
+      [m.definition.id]: { ...m, status: 'closed', closedAt: data.closedAt, result: data.result, closeReason: data.reason, headHash: data.hash },
+    };
   },
 };
 
 /** Whether an event is one of the motions'. */
-export const isMotionEvent = eventGuard<MotionEvent>(FOLD);
+export const isMotionEvent = eventGuard<MotionEvent, Motions>(FOLD);
 
 export function applyMotionEvent(motions: Motions, event: MotionEvent): Motions {
   return fold(FOLD, motions, event, 0);
@@ -213,7 +231,12 @@ export function checkBallot(m: MotionRecord, voter: Participant, choices: readon
  * A named ballot. A retry with the same ballot id is answered as the first was (no event);
  * a new ballot id is a change of vote, if the motion allows it.
  */
-export function decideNamedVote(ctx: VotingContext, motionId: string, ballotId: string, choices: readonly string[]): { events: MotionEvent[]; changed: boolean } {
+export function decideNamedVote(
+  ctx: VotingContext,
+  motionId: string,
+  ballotId: string,
+  choices: readonly string[],
+): { events: MotionEvent[]; changed: boolean } {
   const m = motion(ctx.motions, motionId);
   const previous = m.named[ctx.actor.id];
   if (previous && previous.ballotId === ballotId) {

@@ -36,7 +36,11 @@ export class Metrics {
     const workers = await this.media.workers();
     gauge('consultation_consultations', 'Consultations loaded', [['', this.consultations.all().length]]);
     gauge('consultation_media_rooms', 'Consultations with an open media room', [['', this.media.allRooms().length]]);
-    gauge('consultation_participants', 'Participants present, by role', ROLES.map((r) => [`{role="${r}"}`, byRole[r] ?? 0]));
+    gauge(
+      'consultation_participants',
+      'Participants present, by role',
+      ROLES.map((r) => [`{role="${r}"}`, byRole[r] ?? 0]),
+    );
     gauge('consultation_transports', 'WebRTC transports open', [['', transports]]);
     gauge('consultation_producers', 'Media producers open', [['', producers]]);
     gauge('consultation_consumers', 'Media consumers open', [['', consumers]]);
@@ -45,12 +49,24 @@ export class Metrics {
     ]);
     const states = this.consultations.all();
     gauge('consultation_speeches_on_floor', 'Consultations with someone holding the floor', [['', states.filter((st) => st.floor.speech !== null).length]]);
-    gauge('consultation_queue_entries', 'Requests waiting in the current speaking queues', [['', states.reduce((n, st) => n + (st.floor.queues[st.floor.agendaItemId]?.length ?? 0), 0)]]);
-    gauge('consultation_motions_open', 'Motions open for voting', [['', states.reduce((n, st) => n + Object.values(st.motions).filter((m) => m.status === 'open').length, 0)]]);
+    gauge('consultation_queue_entries', 'Requests waiting in the current speaking queues', [
+      ['', states.reduce((n, st) => n + (st.floor.queues[st.floor.agendaItemId]?.length ?? 0), 0)],
+    ]);
+    gauge('consultation_motions_open', 'Motions open for voting', [
+      ['', states.reduce((n, st) => n + Object.values(st.motions).filter((m) => m.status === 'open').length, 0)],
+    ]);
     gauge('consultation_transcript_segments', 'Final transcript segments stored', [['', states.reduce((n, st) => n + st.transcript.segments.length, 0)]]);
     gauge('mediasoup_workers', 'mediasoup workers running', [['', workers.length]]);
-    gauge('mediasoup_worker_cpu_seconds', 'CPU seconds used by each mediasoup worker', workers.map((w) => [`{pid="${w.pid}"}`, w.cpuSeconds]));
-    gauge('mediasoup_worker_max_rss_megabytes', 'Peak RSS of each mediasoup worker', workers.map((w) => [`{pid="${w.pid}"}`, w.maxRssMb]));
+    gauge(
+      'mediasoup_worker_cpu_seconds',
+      'CPU seconds used by each mediasoup worker',
+      workers.map((w) => [`{pid="${w.pid}"}`, w.cpuSeconds]),
+    );
+    gauge(
+      'mediasoup_worker_max_rss_megabytes',
+      'Peak RSS of each mediasoup worker',
+      workers.map((w) => [`{pid="${w.pid}"}`, w.maxRssMb]),
+    );
     gauge('nodejs_eventloop_lag_seconds', 'Event-loop delay since the last scrape', [
       ['{quantile="0.5"}', this.loop.percentile(50) / 1e9],
       ['{quantile="0.99"}', this.loop.percentile(99) / 1e9],

@@ -32,6 +32,7 @@ describe('ConsultationService.commit', () => {
     return {
       kind: 'file' as const,
       logs,
+      ballots: undefined as never,
       append(id: string, events: readonly StoredEvent[]) {
         const delay = delays.shift() ?? 0;
         const done = tail.then(async () => {

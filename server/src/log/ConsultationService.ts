@@ -1,7 +1,15 @@
 import type { CreateConsultationBody } from '@consult/shared';
 import { notFound } from '@consult/shared';
 import type { EventStore, StoredEvent } from '../store/EventStore.js';
-import { applyEvent, createConsultation, foldConsultation, participantsInRoom, type ConsultationState, type Decision, type LoggedEvent } from '../domain/consultation.js';
+import {
+  applyEvent,
+  createConsultation,
+  foldConsultation,
+  participantsInRoom,
+  type ConsultationState,
+  type Decision,
+  type LoggedEvent,
+} from '../domain/consultation.js';
 import { newId } from '../ids.js';
 import type { EventBus } from './EventBus.js';
 
@@ -48,7 +56,10 @@ export class ConsultationService {
       this.states.set(id, state);
       const inRoom = participantsInRoom(state);
       if (inRoom.length > 0) {
-        await this.commit(id, () => ({ events: inRoom.map((participantId) => ({ type: 'attendance.left' as const, data: { participantId, reason: 'restart' as const } })), reply: undefined }));
+        await this.commit(id, () => ({
+          events: inRoom.map((participantId) => ({ type: 'attendance.left' as const, data: { participantId, reason: 'restart' as const } })),
+          reply: undefined,
+        }));
         for (const participantId of inRoom) stranded.push({ consultationId: id, participantId });
       }
     }
@@ -99,7 +110,7 @@ export class ConsultationService {
       const at = this.clock();
       const { events: drafts, reply } = decide(current, at);
       if (drafts.length === 0) return this.settled(id, current.seq).then(() => ({ state: current, events: [], reply }));
-      const events = drafts.map((d, i) => ({ ...d, seq: current.seq + i + 1, at }) as LoggedEvent);
+      const events = drafts.map((d, i) => ({ ...d, seq: current.seq + i + 1, at }));
       let next = current;
       for (const event of events) next = applyEvent(next, event);
       this.states.set(id, next);
@@ -115,7 +126,7 @@ export class ConsultationService {
         },
       );
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

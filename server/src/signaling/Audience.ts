@@ -23,24 +23,25 @@ const nobody: Emitter = { emit: () => undefined };
 
 /** The socket.io rooms and sockets behind an Audience: one room per consultation, sockets from presence. */
 export function socketAudience(io: Server, presence: Presence): Audience {
-  const socketsOf = (consultationId: string, ids: readonly string[]) => ids.map((id) => presence.socketOf(consultationId, id)).filter((s): s is string => s !== undefined);
+  const socketsOf = (consultationId: string, ids: readonly string[]) =>
+    ids.map((id) => presence.socketOf(consultationId, id)).filter((s): s is string => s !== undefined);
   const moderatorIds = (consultationId: string) =>
     presence
       .list(consultationId)
       .filter((p) => can(p.role, 'consultation.moderate'))
       .map((p) => p.id);
-  const to = (sockets: string[]): Emitter => (sockets.length > 0 ? (io.to(sockets) as unknown as Emitter) : nobody);
+  const to = (sockets: string[]): Emitter => (sockets.length > 0 ? io.to(sockets) : nobody);
   return {
-    all: (consultationId) => io.to(consultationId) as unknown as Emitter,
+    all: (consultationId) => io.to(consultationId),
     moderators: (consultationId) => to(socketsOf(consultationId, moderatorIds(consultationId))),
     participant: (consultationId, participantId) => to(socketsOf(consultationId, [participantId])),
     allBut: (consultationId, participantIds) => {
       const except = socketsOf(consultationId, participantIds);
-      return (except.length > 0 ? io.to(consultationId).except(except) : io.to(consultationId)) as unknown as Emitter;
+      return except.length > 0 ? io.to(consultationId).except(except) : io.to(consultationId);
     },
     allButModerators: (consultationId) => {
       const except = socketsOf(consultationId, moderatorIds(consultationId));
-      return (except.length > 0 ? io.to(consultationId).except(except) : io.to(consultationId)) as unknown as Emitter;
+      return except.length > 0 ? io.to(consultationId).except(except) : io.to(consultationId);
     },
   };
 }

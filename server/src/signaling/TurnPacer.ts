@@ -47,7 +47,11 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * about half a millisecond of engine.io and socket.io work: handled together they hold the loop
  * for 100 ms and more. Call after socket.io has attached to the server.
  */
-export function paceUpgrades(server: Server, pacer: Pick<TurnPacer, 'turn'> = new TurnPacer(), admit: (req: IncomingMessage) => GateVerdict = () => ({ ok: true })): void {
+export function paceUpgrades(
+  server: Server,
+  pacer: Pick<TurnPacer, 'turn'> = new TurnPacer(),
+  admit: (req: IncomingMessage) => GateVerdict = () => ({ ok: true }),
+): void {
   const listeners = server.listeners('upgrade') as UpgradeListener[];
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -55,7 +59,9 @@ export function paceUpgrades(server: Server, pacer: Pick<TurnPacer, 'turn'> = ne
     const verdict = admit(req);
     if (!verdict.ok) {
       const body = JSON.stringify({ error: { code: verdict.status === 429 ? 'RATE_LIMITED' : 'TOKEN_INVALID', message: verdict.message } });
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${verdict.status} ${verdict.status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     // Until a listener takes the socket, a reset by the client must not become an uncaught error.

@@ -27,7 +27,11 @@ export function handshakeGate(options: GateOptions): (req: IncomingMessage) => G
       sweptAt = now;
       for (const [address, w] of windows) if (now - w.start >= options.windowMs) windows.delete(address);
     }
-    const forwarded = options.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+    const forwarded = options.trustProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          ?.trim()
+      : '';
     const address = forwarded || req.socket.remoteAddress || 'unknown';
     let w = windows.get(address);
     if (!w || now - w.start >= options.windowMs) windows.set(address, (w = { start: now, count: 0 }));

@@ -106,7 +106,8 @@ export class Signaling {
     const { consultations, media } = this.deps.services;
     const claims = this.deps.verifyToken(token);
     const participant = consultations.get(claims.consultationId)?.consultation.participants.find((p) => p.id === claims.participantId);
-    if (!participant || participant.role !== claims.role) throw new AppError(ErrorCode.TOKEN_INVALID, 'join link does not match a participant of this consultation');
+    if (!participant || participant.role !== claims.role)
+      throw new AppError(ErrorCode.TOKEN_INVALID, 'join link does not match a participant of this consultation');
     const consultationId = claims.consultationId;
     const room = await media.room(consultationId);
     const sender: Sender = { consultationId, participant, stillJoined: () => this.senders.get(socket.id) === sender && socket.connected };

@@ -118,10 +118,18 @@ export class FileEventStore implements EventStore {
         events.push(JSON.parse(line) as StoredEvent);
       } catch (err) {
         // Only the last line can be torn (a crash mid-write, never acknowledged); anything else is corruption.
-        if (lines.slice(i + 1).some((l) => l !== '')) throw new Error(`corrupt log ${file} at line ${i + 1}`);
+        if (lines.slice(i + 1).some((l) => l !== '')) throw new Error(`corrupt log ${file} at line ${i + 1}`, { cause: err });
         // A log this process is appending to may show a write in progress: leave it be.
         if (this.files.has(consultationId)) break;
-        await fs.truncate(file, Buffer.byteLength(lines.slice(0, i).map((l) => l + '\n').join('')));
+        await fs.truncate(
+          file,
+          Buffer.byteLength(
+            lines
+              .slice(0, i)
+              .map((l) => l + '\n')
+              .join(''),
+          ),
+        );
       }
     }
     return events;

@@ -24,9 +24,11 @@ function parseArgs(argv: string[]) {
     if (a === '--sha256') out.sha256 = value();
     else if (a === '--name') out.name = value();
     else if (a === '--languages') {
-      const langs = value().split(',').map((l) => l.trim());
+      const langs = value()
+        .split(',')
+        .map((l) => l.trim());
       if (!langs.every((l) => l === 'zh' || l === 'en')) throw new Error('--languages takes zh, en or zh,en');
-      out.languages = langs as AsrLanguage[];
+      out.languages = langs;
     } else if (a === '--no-probe') out.probe = false;
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ROLES } from '../roles.js';
 
 /** Identifiers chosen by the embedding platform (site ids) are kept printable and short. */
-const externalId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');
+const externalId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');
 const label = (max: number) => z.string().trim().min(1).max(max);
 
 export const SiteInput = z.object({ id: externalId, name: label(100) });

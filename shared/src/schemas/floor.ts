@@ -33,7 +33,7 @@ export const GrantRequest = z
     limitMs: limitMs.nullable().optional(),
   })
   .strict()
-  .refine((r) => !(r.entryId && r.participantId), { message: 'give either entryId or participantId, not both' });
+  .refine((r) => !(r.entryId && r.participantId), { error: 'give either entryId or participantId, not both' });
 
 export const SpeechRequest = z.object({ speechId: id }).strict();
 

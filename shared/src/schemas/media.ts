@@ -29,7 +29,7 @@ export const RtpParameters = z
     encodings: z.array(looseObject).max(8).optional(),
     rtcp: looseObject.optional(),
   })
-  .passthrough();
+  .loose();
 
 export const ProduceRequest = z.object({
   transportId: id,
@@ -41,7 +41,7 @@ export const ProduceRequest = z.object({
 export type ProduceRequest = z.infer<typeof ProduceRequest>;
 
 export const SetCapabilitiesRequest = z.object({
-  rtpCapabilities: z.object({ codecs: z.array(looseObject).max(64), headerExtensions: z.array(looseObject).max(64).optional() }).passthrough(),
+  rtpCapabilities: z.object({ codecs: z.array(looseObject).max(64), headerExtensions: z.array(looseObject).max(64).optional() }).loose(),
 });
 export type SetCapabilitiesRequest = z.infer<typeof SetCapabilitiesRequest>;
 

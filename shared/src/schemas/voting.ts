@@ -21,8 +21,8 @@ export const CreateMotionRequest = z
     allowChange: z.boolean().default(true),
   })
   .strict()
-  .refine((m) => !m.options || m.maxChoices <= m.options.length, { message: 'maxChoices cannot exceed the number of options', path: ['maxChoices'] })
-  .refine((m) => m.options !== undefined || m.maxChoices === 1, { message: 'a decision takes exactly one choice', path: ['maxChoices'] });
+  .refine((m) => !m.options || m.maxChoices <= m.options.length, { error: 'maxChoices cannot exceed the number of options', path: ['maxChoices'] })
+  .refine((m) => m.options !== undefined || m.maxChoices === 1, { error: 'a decision takes exactly one choice', path: ['maxChoices'] });
 
 export const MotionRequest = z.object({ motionId: id }).strict();
 

@@ -42,7 +42,10 @@ export function FloorBar() {
       caption = t('floor.overtime', { time: formatClock(-remaining, 'down') });
     }
   }
-  const closesIn = speech && phase === 'overtime' && speech.runningSince !== null ? Math.max(0, Math.ceil((speech.graceMs + (speechRemainingMs(speech, now) ?? 0)) / 1000)) : null;
+  const closesIn =
+    speech && phase === 'overtime' && speech.runningSince !== null
+      ? Math.max(0, Math.ceil((speech.graceMs + (speechRemainingMs(speech, now) ?? 0)) / 1000))
+      : null;
 
   const done = async () => {
     if (!speech || ending) return;

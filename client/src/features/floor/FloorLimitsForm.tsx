@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type SubmitEvent } from 'react';
 import { FLOOR_REQUEST_TYPES, type FloorLimits, type FloorRequestType } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
@@ -18,7 +18,12 @@ const perUnit = (unit: Unit) => (unit === 'min' ? 60_000 : 1000);
 const show = (ms: number, unit: Unit) => String(Number((ms / perUnit(unit)).toFixed(2)));
 
 function toFields(limits: FloorLimits, unit: Unit): Record<FloorRequestType | 'grace', string> {
-  return { speech: show(limits.speech, unit), reply: show(limits.reply, unit), order: show(limits.order, unit), grace: String(Math.round(limits.grace / 1000)) };
+  return {
+    speech: show(limits.speech, unit),
+    reply: show(limits.reply, unit),
+    order: show(limits.order, unit),
+    grace: String(Math.round(limits.grace / 1000)),
+  };
 }
 
 /** Time limits per type, in minutes or seconds, with the grace in seconds; for this agenda item or as defaults. */
@@ -52,7 +57,7 @@ export function FloorLimitsForm() {
     setUnit(next);
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (busy) return;
     const parsed: Partial<FloorLimits> = {};

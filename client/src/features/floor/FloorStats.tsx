@@ -22,7 +22,13 @@ export function FloorStats() {
         <h3 id="floor-stats-title" className="floor-section__title">
           {t('floor.stats')}
         </h3>
-        <button type="button" className="icon-btn icon-btn--bordered" aria-label={t('floor.statsRefresh')} title={t('floor.statsRefresh')} onClick={refreshReport}>
+        <button
+          type="button"
+          className="icon-btn icon-btn--bordered"
+          aria-label={t('floor.statsRefresh')}
+          title={t('floor.statsRefresh')}
+          onClick={refreshReport}
+        >
           <Icon name="refresh" size={18} />
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
 import { FLOOR_REQUEST_TYPES, can, estimatedWaitMs, type FloorRequestType } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
@@ -22,7 +22,15 @@ export function MemberFloorPanel() {
   const own = useStore(selectOwnEntry);
   return (
     <div className="floor-panel" data-testid="floor-panel">
-      {!mayRequest ? <p className="note">{t('floor.cannotRequest')}</p> : holds ? <p className="note note--ok">{t('floor.youSpeaking')}</p> : own ? <OwnRequest entryId={own.id} /> : <RequestForm />}
+      {!mayRequest ? (
+        <p className="note">{t('floor.cannotRequest')}</p>
+      ) : holds ? (
+        <p className="note note--ok">{t('floor.youSpeaking')}</p>
+      ) : own ? (
+        <OwnRequest entryId={own.id} />
+      ) : (
+        <RequestForm />
+      )}
       <QueueOverview />
     </div>
   );
@@ -37,7 +45,7 @@ function RequestForm() {
   const noteId = useId();
   const countId = useId();
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (sending || !queueOpen) return;
     setSending(true);

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type SubmitEvent, type KeyboardEvent } from 'react';
 import { can, type PresentParticipant, type QueueEntry } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
@@ -264,11 +264,11 @@ function QueueRow({ entry, index, count, now, hintId, dragging, dropTarget, onMo
     event.preventDefault();
     const up = event.key === 'ArrowUp';
     // Keep focus where it was: on the row, or on the button pressed before.
-    const focused = event.target instanceof HTMLElement ? event.target.dataset.testid ?? rowId : rowId;
+    const focused = event.target instanceof HTMLElement ? (event.target.dataset.testid ?? rowId) : rowId;
     onMove(entry, index + (up ? -1 : 1), focused);
   };
 
-  const reject = (event: FormEvent) => {
+  const reject = (event: SubmitEvent) => {
     event.preventDefault();
     run(async () => {
       if (await rejectEntry(entry.id, reason.trim())) setRejecting(false);
@@ -431,7 +431,7 @@ function AddToQueue() {
   const selectId = useId();
   const value = eligible.some((p) => p.id === chosen) ? chosen : '';
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     if (!value) return;
     run(async () => {
@@ -472,7 +472,7 @@ function DirectGrant() {
   const hintId = useId();
   const value = eligible.some((p) => p.id === chosen) ? chosen : '';
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     if (!value) return;
     run(async () => {

@@ -32,7 +32,11 @@ function OverviewRow({ entry, position }: { entry: QueueEntry; position: number 
   const { name, siteName } = usePerson(entry.participantId);
   const isSelf = useStore((s) => s.self?.id === entry.participantId);
   return (
-    <li className={isSelf ? 'queue-overview__row queue-overview__row--self' : 'queue-overview__row'} data-testid="floor-queue-item" data-participant-id={entry.participantId}>
+    <li
+      className={isSelf ? 'queue-overview__row queue-overview__row--self' : 'queue-overview__row'}
+      data-testid="floor-queue-item"
+      data-participant-id={entry.participantId}
+    >
       <span className="qentry__pos" aria-hidden="true">
         {position}
       </span>

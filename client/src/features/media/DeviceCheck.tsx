@@ -28,10 +28,12 @@ function useDevices(revision: string): MediaDeviceInfo[] {
       });
     };
     refresh();
-    navigator.mediaDevices?.addEventListener('devicechange', refresh);
+    // mediaDevices is undefined outside a secure context, whatever its type says.
+    const devices = navigator.mediaDevices as MediaDevices | undefined;
+    devices?.addEventListener('devicechange', refresh);
     return () => {
       alive = false;
-      navigator.mediaDevices?.removeEventListener('devicechange', refresh);
+      devices?.removeEventListener('devicechange', refresh);
     };
   }, [revision]);
   return devices;
@@ -76,17 +78,7 @@ export function DeviceCheck() {
   );
 }
 
-function DeviceSelect({
-  label,
-  devices,
-  value,
-  onChange,
-}: {
-  label: string;
-  devices: MediaDeviceInfo[];
-  value: string;
-  onChange: (deviceId: string) => void;
-}) {
+function DeviceSelect({ label, devices, value, onChange }: { label: string; devices: MediaDeviceInfo[]; value: string; onChange: (deviceId: string) => void }) {
   const t = useT();
   const id = useId();
   // Before permission is granted, browsers list devices without ids or labels: nothing to choose yet.

@@ -63,7 +63,15 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const classes = ['tile', featured ? 'tile--featured' : '', speaking ? 'tile--speaking' : '', holdsFloor ? 'tile--floor' : ''].filter(Boolean).join(' ');
 
   return (
-    <figure ref={figureRef} className={classes} data-testid={`tile-${participantId}`} data-has-video={hasVideo ? 'true' : 'false'} data-video-source={videoSource} data-floor={holdsFloor ? 'true' : 'false'} data-feed-only={feedOnly ? 'true' : 'false'}>
+    <figure
+      ref={figureRef}
+      className={classes}
+      data-testid={`tile-${participantId}`}
+      data-has-video={hasVideo ? 'true' : 'false'}
+      data-video-source={videoSource}
+      data-floor={holdsFloor ? 'true' : 'false'}
+      data-feed-only={feedOnly ? 'true' : 'false'}
+    >
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
       {!hasVideo && (
         <div className="tile__avatar" aria-hidden="true">

@@ -367,7 +367,7 @@ function teardown(): number {
 /** The part of a (re)build that follows a loaded Device. */
 async function build(gen: number): Promise<void> {
   if (!device) return;
-  const caps = device.rtpCapabilities;
+  const caps = device.recvRtpCapabilities;
   await request('media.setCapabilities', { rtpCapabilities: { ...caps, codecs: caps.codecs ?? [] } });
   if (isStale(gen)) return;
 
@@ -442,7 +442,7 @@ async function unpublish(source: MediaSource, producer: ms.Producer): Promise<vo
 
 /** The router's VP8 codec, so the camera simulcasts in VP8 whatever the browser prefers. */
 function vp8Codec(): ms.RtpCodecCapability | undefined {
-  return device?.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'video/vp8');
+  return device?.recvRtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'video/vp8');
 }
 
 /** Restarts ICE at once on 'failed', or after a grace period on 'disconnected'. */
@@ -474,6 +474,7 @@ async function restartIce(transport: ms.Transport): Promise<void> {
   iceAttempts.set(transport.id, attempts);
   try {
     const { iceParameters } = await request('media.restartIce', { transportId: transport.id });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- it may close while the request is under way
     if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
   } catch (err) {
     console.warn('ICE restart failed', transport.id, err);
@@ -481,6 +482,7 @@ async function restartIce(transport: ms.Transport): Promise<void> {
     iceRestarting.delete(transport.id);
   }
   // A restart that fails again from 'failed' raises no new state event: check back, less and less often.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- it may have closed meanwhile
   if (!transport.closed) scheduleIceCheck(transport, Math.min(ICE_GRACE_MS * 2 ** attempts, ICE_MAX_BACKOFF_MS));
 }
 

@@ -52,7 +52,8 @@ export function releaseLocalMedia(): void {
 
 /** Lists cameras, microphones and speakers (labels appear once permission is granted). */
 export async function listDevices(): Promise<MediaDeviceInfo[]> {
-  if (!navigator.mediaDevices?.enumerateDevices) return [];
+  // mediaDevices is undefined outside a secure context, whatever its type says.
+  if (!(navigator.mediaDevices as MediaDevices | undefined)) return [];
   try {
     return await navigator.mediaDevices.enumerateDevices();
   } catch {
@@ -70,7 +71,7 @@ async function openBoth(): Promise<void> {
 
 /** getUserMedia with the chosen devices; one missing or busy device does not cost the other. */
 async function open(audio: boolean, video: boolean): Promise<{ tracks: MediaStreamTrack[]; error: LocalMediaError | null }> {
-  if (!navigator.mediaDevices?.getUserMedia) {
+  if (!(navigator.mediaDevices as MediaDevices | undefined)) {
     // mediaDevices is undefined on plain-HTTP pages other than localhost.
     return { tracks: [], error: window.isSecureContext ? 'failed' : 'insecure' };
   }

@@ -88,10 +88,8 @@ export const createMediaSlice: StateCreator<AppState, [], [], MediaSlice> = (set
     }),
   setOwnProducer: (source, producerId) =>
     set((s) => {
-      const ownProducerIds = { ...s.ownProducerIds };
-      if (producerId) ownProducerIds[source] = producerId;
-      else delete ownProducerIds[source];
-      return { ownProducerIds };
+      const { [source]: _old, ...others } = s.ownProducerIds;
+      return { ownProducerIds: producerId ? { ...others, [source]: producerId } : others };
     }),
   setActiveSpeaker: (participantId) =>
     set((s) => ({
@@ -137,8 +135,14 @@ export function selectAudioConsumerIds(state: AppState): string[] {
  * Other participants who can appear on the stage (those whose role publishes), in display order,
  * with the studios that take part through their broadcast feed alone (see selectFeedOnly).
  */
-export function stageParticipants(participants: AppState['participants'], selfId: string | undefined, feedOnly: readonly PresentParticipant[] = []): PresentParticipant[] {
-  return orderParticipants([...Object.values(participants), ...feedOnly.filter((p) => !(p.id in participants))]).filter((p) => p.id !== selfId && publishes(p.role));
+export function stageParticipants(
+  participants: AppState['participants'],
+  selfId: string | undefined,
+  feedOnly: readonly PresentParticipant[] = [],
+): PresentParticipant[] {
+  return orderParticipants([...Object.values(participants), ...feedOnly.filter((p) => !(p.id in participants))]).filter(
+    (p) => p.id !== selfId && publishes(p.role),
+  );
 }
 
 /**

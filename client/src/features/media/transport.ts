@@ -9,7 +9,12 @@ type TransportRequest = <N extends 'media.connectTransport' | 'media.produce'>(n
  * `produce` → `media.produce` with the source and paused flag from the producer's appData.
  * The browser client and bench:join's libwebrtc peers both join through this.
  */
-export function openTransport(device: ms.Device, direction: 'send' | 'recv', info: ReplyData['media.createTransport'], request: TransportRequest): ms.Transport {
+export function openTransport(
+  device: ms.Device,
+  direction: 'send' | 'recv',
+  info: ReplyData['media.createTransport'],
+  request: TransportRequest,
+): ms.Transport {
   const options: ms.TransportOptions = {
     id: info.id,
     iceParameters: info.iceParameters as ms.IceParameters,

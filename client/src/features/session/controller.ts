@@ -7,7 +7,7 @@ import { startMedia, stopMedia } from '../media/engine';
 import { releaseLocalMedia } from '../media/localMedia';
 import { subscribeMedia } from '../media/subscriptions';
 import { subscribeParticipants } from '../participants/subscriptions';
-import { refreshFloor, refreshReport } from '../floor/actions';
+import { refreshReport } from '../floor/actions';
 import { startClockSync, stopClockSync } from '../floor/clock';
 import { micFollowsFloor } from '../floor/slice';
 import { subscribeFloor } from '../floor/subscriptions';
@@ -132,12 +132,11 @@ function applySnapshot(reply: JoinReply): void {
   const store = useStore.getState();
   store.applyJoin(reply);
   // A member's microphone is open exactly while they hold the floor (a rejoin may find them speaking).
-  if (micFollowsFloor(reply.self.role)) store.setLocal({ micOn: reply.floor?.speech?.participantId === reply.self.id });
-  if (reply.floor) store.setFloor(reply.floor, { force: true });
-  else refreshFloor();
+  if (micFollowsFloor(reply.self.role)) store.setLocal({ micOn: reply.floor.speech?.participantId === reply.self.id });
+  store.setFloor(reply.floor, { force: true });
   if (can(reply.self.role, 'consultation.moderate')) refreshReport();
   // Motions at once from the snapshot; then our own ballots (and the named roll calls for moderators).
-  store.setMotions(reply.motions ?? []);
+  store.setMotions(reply.motions);
   refreshMotions();
   // Engine, minutes and the roster from the snapshot; the whole transcript for the clerk and the moderator.
   store.applyTranscriptJoin(reply);

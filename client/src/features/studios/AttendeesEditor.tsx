@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type SubmitEvent } from 'react';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
@@ -42,7 +42,7 @@ export function AttendeesEditor() {
     }
   };
 
-  const add = (event: FormEvent) => {
+  const add = (event: SubmitEvent) => {
     event.preventDefault();
     const trimmed = name.trim().replace(/\s+/g, ' ');
     if (!trimmed) return;
@@ -117,14 +117,18 @@ export function AttendeesEditor() {
           </button>
         </p>
       )}
-      {list.length === 0 ? (
-        <p className="hint attendees-editor__empty">{t('studios.attendees.empty')}</p>
-      ) : null}
+      {list.length === 0 ? <p className="hint attendees-editor__empty">{t('studios.attendees.empty')}</p> : null}
       <ul className="attendees-editor__list" data-testid="studio-attendees-list" aria-label={t('studios.attendees.title')}>
         {list.map((person, index) => (
           <li key={`${index}-${person}`} className="attendees-editor__item">
             <span className="attendees-editor__name">{person}</span>
-            <button type="button" className="icon-btn attendees-editor__remove" aria-label={t('studios.attendees.remove', { name: person })} title={t('studios.attendees.remove', { name: person })} onClick={() => remove(index)}>
+            <button
+              type="button"
+              className="icon-btn attendees-editor__remove"
+              aria-label={t('studios.attendees.remove', { name: person })}
+              title={t('studios.attendees.remove', { name: person })}
+              onClick={() => remove(index)}
+            >
               <Icon name="close" size={18} />
             </button>
           </li>

@@ -15,7 +15,8 @@ export function AttendeesInline({ participantId, className }: { participantId: s
   const names = useStore((s) => selectAttendees(s, participantId));
   if (names.length === 0) return null;
   const shown = names.slice(0, INLINE_NAMES).join('、');
-  const text = names.length > INLINE_NAMES ? t('studios.attendees.inlineMore', { names: shown, count: names.length }) : t('studios.attendees.inline', { names: shown });
+  const text =
+    names.length > INLINE_NAMES ? t('studios.attendees.inlineMore', { names: shown, count: names.length }) : t('studios.attendees.inline', { names: shown });
   return (
     <span className={['studio-attendees-inline', className].filter(Boolean).join(' ')} data-testid={`attendees-${participantId}`} title={names.join('、')}>
       {text}

@@ -15,6 +15,8 @@ async function copyText(text: string, element: HTMLElement | null): Promise<bool
     selection?.removeAllRanges();
     selection?.addRange(range);
     try {
+      // Deprecated, but the only copy there is outside a secure context (a county's plain-HTTP intranet).
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       return document.execCommand('copy');
     } catch {
       return false;
@@ -49,7 +51,14 @@ export function CopyField({ label, what, value, testId, secret = false }: { labe
           {revealed ? value : '•'.repeat(12)}
         </code>
         {secret && (
-          <button type="button" className="btn btn--small" data-testid={`${testId}-reveal`} aria-pressed={revealed} title={t(revealed ? 'studios.ingest.hideKey' : 'studios.ingest.showKey')} onClick={() => setRevealed(!revealed)}>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid={`${testId}-reveal`}
+            aria-pressed={revealed}
+            title={t(revealed ? 'studios.ingest.hideKey' : 'studios.ingest.showKey')}
+            onClick={() => setRevealed(!revealed)}
+          >
             {t(revealed ? 'studios.ingest.hide' : 'studios.ingest.show')}
           </button>
         )}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type SubmitEvent, type RefObject } from 'react';
 import { ROLES, publishes, type IngestView, type Role, type SiteParticipantStatus } from '@consult/shared';
 import { useStore } from '../../store';
 import { roleKey, useT, type MessageKey } from '../../i18n';
@@ -57,7 +57,7 @@ function StreamSection() {
         </h3>
         {live && <span className="live-badge live-badge--small">{t('studios.stream.live')}</span>}
       </div>
-      {live && stream ? <LiveStream /> : <StartStreamForm />}
+      {live ? <LiveStream /> : <StartStreamForm />}
     </section>
   );
 }
@@ -72,7 +72,7 @@ function StartStreamForm() {
   const hintId = useId();
   const invalid = rtmpUrl.trim() !== '' && !/^rtmps?:\/\/\S+$/.test(rtmpUrl.trim());
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setTouched(true);
     if (busy || invalid) return;
@@ -216,7 +216,7 @@ function CreateIngestForm({ studios }: { studios: { id: string; name: string; si
   const selectId = useId();
   const chosen = studios.some((s) => s.id === studioId) ? studioId : (studios[0]?.id ?? '');
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (busy || !chosen) return;
     setBusy(true);
@@ -280,7 +280,13 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
   };
 
   return (
-    <article className={`ingest ingest--${status}${onAir ? ' ingest--on-air' : ''}`} data-testid={`ingest-${ingestId}`} data-status={status} data-on-air={onAir ? 'true' : 'false'} aria-labelledby={titleId}>
+    <article
+      className={`ingest ingest--${status}${onAir ? ' ingest--on-air' : ''}`}
+      data-testid={`ingest-${ingestId}`}
+      data-status={status}
+      data-on-air={onAir ? 'true' : 'false'}
+      aria-labelledby={titleId}
+    >
       <div className="ingest__head">
         <h4 id={titleId} className="ingest__name">
           {name}
@@ -300,7 +306,13 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
       <fieldset className="ingest__protocol" data-testid={`ingest-whip-${ingestId}`}>
         <legend className="ingest__protocol-name">{t('studios.ingest.whip')}</legend>
         <CopyField label={t('studios.ingest.whipUrl')} what={t('studios.ingest.whipUrl')} value={whipUrl} testId={`ingest-whip-url-${ingestId}`} />
-        <CopyField label={t('studios.ingest.whipToken')} what={t('studios.ingest.whipToken')} value={ingest.key} testId={`ingest-whip-token-${ingestId}`} secret />
+        <CopyField
+          label={t('studios.ingest.whipToken')}
+          what={t('studios.ingest.whipToken')}
+          value={ingest.key}
+          testId={`ingest-whip-token-${ingestId}`}
+          secret
+        />
         <p className="hint ingest__note">{t('studios.ingest.whipHint')}</p>
       </fieldset>
       {onAir ? <p className="hint ingest__note">{t('studios.ingest.onAirNote')}</p> : <IngestPreview ingest={ingest} />}
@@ -329,7 +341,12 @@ function IngestPreview({ ingest }: { ingest: IngestView }) {
   const { ref, playing } = useTrackPlayback(videoId);
   const [listening, setListening] = useState(false);
   const hasVideo = playing && ingest.status === 'live';
-  const message: MessageKey = ingest.status === 'waiting' ? 'studios.ingest.previewWaiting' : ingest.status === 'signal-lost' ? 'studios.ingest.previewLost' : 'studios.ingest.previewStarting';
+  const message: MessageKey =
+    ingest.status === 'waiting'
+      ? 'studios.ingest.previewWaiting'
+      : ingest.status === 'signal-lost'
+        ? 'studios.ingest.previewLost'
+        : 'studios.ingest.previewStarting';
   return (
     <figure className="ingest-preview" data-testid={`ingest-preview-${ingest.ingestId}`} data-has-video={hasVideo ? 'true' : 'false'}>
       <video ref={ref} className={hasVideo ? 'ingest-preview__video' : 'ingest-preview__video is-hidden'} autoPlay playsInline muted />
@@ -419,13 +436,21 @@ function SitesOverview() {
         !failed && <p className="hint">{t('studios.sites.loading')}</p>
       ) : (
         <>
-          <p className={overview.quorum.met ? 'quorum quorum--met' : 'quorum quorum--short'} data-testid="quorum-line" data-met={overview.quorum.met ? 'true' : 'false'}>
+          <p
+            className={overview.quorum.met ? 'quorum quorum--met' : 'quorum quorum--short'}
+            data-testid="quorum-line"
+            data-met={overview.quorum.met ? 'true' : 'false'}
+          >
             <span className="quorum__verdict">
               <Icon name={overview.quorum.met ? 'check' : 'close'} size={18} />
               {t(overview.quorum.met ? 'studios.sites.quorumMet' : 'studios.sites.quorumNotMet')}
             </span>
             <span className="quorum__numbers">
-              {t('studios.sites.quorum', { invited: overview.quorum.membersInvited, present: overview.quorum.membersPresent, required: overview.quorum.required })}
+              {t('studios.sites.quorum', {
+                invited: overview.quorum.membersInvited,
+                present: overview.quorum.membersPresent,
+                required: overview.quorum.required,
+              })}
             </span>
           </p>
           <ul className="sites">
@@ -466,7 +491,9 @@ function orderByStatus(list: SiteParticipantStatus[]): SiteParticipantStatus[] {
 
 /** bit/s as kbps below 1 Mbps, then Mbps with one decimal. */
 function formatRate(t: (key: MessageKey, params?: Record<string, string | number>) => string, bitsPerSecond: number): string {
-  return bitsPerSecond < 1_000_000 ? t('studios.rate.kbps', { n: Math.round(bitsPerSecond / 1000) }) : t('studios.rate.mbps', { n: (bitsPerSecond / 1_000_000).toFixed(1) });
+  return bitsPerSecond < 1_000_000
+    ? t('studios.rate.kbps', { n: Math.round(bitsPerSecond / 1000) })
+    : t('studios.rate.mbps', { n: (bitsPerSecond / 1_000_000).toFixed(1) });
 }
 
 function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
@@ -499,7 +526,10 @@ function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
           <span className={`ingest-status ingest-status--${p.feed.status}`}>
             <span className="ingest-status__dot" aria-hidden="true" />
             {p.feed.via
-              ? t('studios.sites.feedVia', { status: t(STATUS_KEY[p.feed.status]), via: t(p.feed.via === 'whip' ? 'studios.ingest.via.whip' : 'studios.ingest.via.rtmp') })
+              ? t('studios.sites.feedVia', {
+                  status: t(STATUS_KEY[p.feed.status]),
+                  via: t(p.feed.via === 'whip' ? 'studios.ingest.via.whip' : 'studios.ingest.via.rtmp'),
+                })
               : t('studios.sites.feed', { status: t(STATUS_KEY[p.feed.status]) })}
           </span>
           {p.feed.onAir && <span className="air-badge air-badge--on">{t('studios.sites.feedOnAir')}</span>}

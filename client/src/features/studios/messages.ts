@@ -37,7 +37,8 @@ export const studiosZh = {
   'studios.stream.stopped': '直播已结束，共录制 {count} 个文件。',
 
   'studios.ingest.title': '演播信号接入',
-  'studios.ingest.intro': '为委员工作室生成推流地址，在 OBS 等编码器中填写“服务器”和“串流密钥”（RTMP），或 WHIP 地址和 Bearer 令牌。信号先在这里预览，确认无误后再上播。',
+  'studios.ingest.intro':
+    '为委员工作室生成推流地址，在 OBS 等编码器中填写“服务器”和“串流密钥”（RTMP），或 WHIP 地址和 Bearer 令牌。信号先在这里预览，确认无误后再上播。',
   'studios.ingest.studio': '工作室',
   'studios.ingest.create': '生成推流地址',
   'studios.ingest.creating': '正在生成…',
@@ -194,7 +195,8 @@ export const studiosEn: { readonly [K in keyof typeof studiosZh]: string } = {
   'studios.stream.stopped': 'The public stream has stopped; {count} recording file(s).',
 
   'studios.ingest.title': 'Studio feeds',
-  'studios.ingest.intro': 'Create a push address for a member studio and enter its “Server” and “Stream key” (RTMP), or its WHIP server and bearer token, in OBS or another encoder. The feed is previewed here first; put it on air once it looks right.',
+  'studios.ingest.intro':
+    'Create a push address for a member studio and enter its “Server” and “Stream key” (RTMP), or its WHIP server and bearer token, in OBS or another encoder. The feed is previewed here first; put it on air once it looks right.',
   'studios.ingest.studio': 'Studio',
   'studios.ingest.create': 'Create push address',
   'studios.ingest.creating': 'Creating…',
@@ -270,7 +272,8 @@ export const studiosEn: { readonly [K in keyof typeof studiosZh]: string } = {
   'studios.camera.frozen': 'No picture',
 
   'studios.attendees.title': 'People at this venue',
-  'studios.attendees.hint': 'Enter who takes part from this venue; the moderator and the other participants see the list with the venue’s picture and in the participant list.',
+  'studios.attendees.hint':
+    'Enter who takes part from this venue; the moderator and the other participants see the list with the venue’s picture and in the participant list.',
   'studios.attendees.input': 'Name (with organisation or title if useful)',
   'studios.attendees.add': 'Add',
   'studios.attendees.remove': 'Remove {name}',
@@ -297,7 +300,8 @@ export const studiosEn: { readonly [K in keyof typeof studiosZh]: string } = {
   'studios.page.queueClosed': 'The moderator is not taking requests right now.',
   'studios.page.selfPreview': 'This venue',
   'studios.page.feedOnAir': 'This venue’s studio feed is on air',
-  'studios.page.micReplaced': 'While the feed is on air, the other sites hear the feed’s sound; this computer’s microphone is not forwarded (it still follows the floor).',
+  'studios.page.micReplaced':
+    'While the feed is on air, the other sites hear the feed’s sound; this computer’s microphone is not forwarded (it still follows the floor).',
   'studios.page.captions': 'Speaker and captions',
   'studios.page.noSpeech': 'Nobody is speaking',
   'studios.page.topic': 'Topic: {note}',

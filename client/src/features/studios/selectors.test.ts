@@ -4,7 +4,16 @@ import type { AppState } from '../../store';
 import { selectAudioConsumerIds, selectFeaturedId, selectVideoConsumerId, selectVideoSource, stageParticipants } from '../media/slice';
 import { selectFeedOnly, selectFeedOnlyParticipant, selectFeedShown } from './slice';
 
-const ingest = (onAir: boolean): IngestView => ({ ingestId: 'i1', studioId: 'studio', url: 'rtmp://x/live', key: 'k', whipUrl: '/whip/i1', status: 'live', via: 'rtmp', onAir });
+const ingest = (onAir: boolean): IngestView => ({
+  ingestId: 'i1',
+  studioId: 'studio',
+  url: 'rtmp://x/live',
+  key: 'k',
+  whipUrl: '/whip/i1',
+  status: 'live',
+  via: 'rtmp',
+  onAir,
+});
 
 function state(role: 'moderator' | 'member', onAir: boolean | null): AppState {
   return {

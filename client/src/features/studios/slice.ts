@@ -43,8 +43,8 @@ export const createStudiosSlice: StateCreator<AppState, [], [], StudiosSlice> = 
     set((s) => ({
       studios: {
         ...s.studios,
-        studios: (reply.roster ?? []).filter((p) => p.role === 'studio').map(({ id, name, siteId }) => ({ id, name, siteId })),
-        attendees: { ...(reply.studioAttendees ?? {}) },
+        studios: reply.roster.filter((p) => p.role === 'studio').map(({ id, name, siteId }) => ({ id, name, siteId })),
+        attendees: { ...reply.studioAttendees },
         ownFeed: reply.producers.filter((p) => p.participantId === reply.self.id && p.source.startsWith('ingest')).map((p) => p.producerId),
         ownFeedAudioId: reply.producers.find((p) => p.participantId === reply.self.id && p.source === 'ingest-audio')?.producerId ?? null,
       },

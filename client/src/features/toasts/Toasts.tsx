@@ -12,7 +12,13 @@ export function Toasts() {
       {toasts.map((toast) => (
         <div className="toast" key={toast.id}>
           <span className="toast__text">{t(toast.key, toast.params)}</span>
-          <button type="button" className="icon-btn icon-btn--light" aria-label={t('toast.dismiss')} title={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
+          <button
+            type="button"
+            className="icon-btn icon-btn--light"
+            aria-label={t('toast.dismiss')}
+            title={t('toast.dismiss')}
+            onClick={() => dismiss(toast.id)}
+          >
             <Icon name="close" size={18} />
           </button>
         </div>

@@ -18,7 +18,10 @@ interface CaptionSpeech {
 function useCaptionSpeech(): CaptionSpeech | null {
   const speech = useStore((s) => s.floor?.speech ?? null);
   const [ended, setEnded] = useState<CaptionSpeech | null>(null);
-  const current = useMemo(() => (speech ? { id: speech.id, participantId: speech.participantId, siteId: speech.siteId } : null), [speech?.id, speech?.participantId, speech?.siteId]);
+  const current = useMemo(
+    () => (speech ? { id: speech.id, participantId: speech.participantId, siteId: speech.siteId } : null),
+    [speech?.id, speech?.participantId, speech?.siteId],
+  );
   useEffect(() => {
     if (!current) return;
     setEnded(null);
@@ -115,7 +118,19 @@ export function CaptionsToggle() {
 
 function CaptionsIcon({ off }: { off: boolean }) {
   return (
-    <svg className="icon" width={22} height={22} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <svg
+      className="icon"
+      width={22}
+      height={22}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       <path d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1z" />
       <path d="M10.5 10.2a2.2 2.2 0 1 0 0 3.6" />
       <path d="M17 10.2a2.2 2.2 0 1 0 0 3.6" />

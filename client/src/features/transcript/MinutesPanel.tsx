@@ -33,7 +33,12 @@ export function EngineInfo() {
   if (!engine) return null;
   const language = t(languageKey(engine.language));
   return (
-    <p className={`engine-info${engine.recognises ? '' : ' engine-info--none'}`} data-testid="engine-info" data-engine={engine.engine} data-recognises={engine.recognises ? 'true' : 'false'}>
+    <p
+      className={`engine-info${engine.recognises ? '' : ' engine-info--none'}`}
+      data-testid="engine-info"
+      data-engine={engine.engine}
+      data-recognises={engine.recognises ? 'true' : 'false'}
+    >
       <Icon name={engine.recognises ? 'mic' : 'micOff'} size={18} />
       <span>
         {engine.recognises
@@ -113,7 +118,9 @@ export function MinutesPanel() {
         {minutes.submittedBy && minutes.submittedAt !== null && (
           <p className="hint">{t('transcript.minutes.submittedBy', { name: nameOf(minutes.submittedBy), time: formatTime(minutes.submittedAt) })}</p>
         )}
-        {minutes.approvedBy && minutes.approvedAt !== null && <p className="hint">{t('transcript.minutes.approvedBy', { name: nameOf(minutes.approvedBy), time: formatTime(minutes.approvedAt) })}</p>}
+        {minutes.approvedBy && minutes.approvedAt !== null && (
+          <p className="hint">{t('transcript.minutes.approvedBy', { name: nameOf(minutes.approvedBy), time: formatTime(minutes.approvedAt) })}</p>
+        )}
         {minutes.hash && (
           <p className="minutes__hash">
             <span>{t('transcript.minutes.hash')}</span>
@@ -152,7 +159,13 @@ export function MinutesPanel() {
           </button>
         )}
         {edits && minutes.status === 'draft' && (
-          <button type="button" className="btn btn--primary" data-testid="minutes-submit" aria-busy={busy === 'submit'} onClick={() => run('submit', async () => after(await submitMinutes()))}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            data-testid="minutes-submit"
+            aria-busy={busy === 'submit'}
+            onClick={() => run('submit', async () => after(await submitMinutes()))}
+          >
             <Icon name="next" size={18} />
             {t('transcript.minutes.submit')}
           </button>
@@ -169,7 +182,13 @@ export function MinutesPanel() {
               <Icon name="check" size={18} />
               {t('transcript.minutes.approve')}
             </button>
-            <button type="button" className="btn" data-testid="minutes-return" aria-busy={busy === 'return'} onClick={() => run('return', async () => after(await returnMinutes()))}>
+            <button
+              type="button"
+              className="btn"
+              data-testid="minutes-return"
+              aria-busy={busy === 'return'}
+              onClick={() => run('return', async () => after(await returnMinutes()))}
+            >
               <Icon name="arrowDown" size={18} />
               {t('transcript.minutes.return')}
             </button>
@@ -228,14 +247,23 @@ function MinutesDocumentView({ doc, ref }: { doc: MinutesDocument; ref: Ref<HTML
   const aside = (main: string, note: string) => (lang === 'zh' ? `${main}（${note}）` : `${main} (${note})`);
   const list = (items: string[]) => items.join(lang === 'zh' ? '、' : ', ') || none;
   return (
-    <article ref={ref} id="minutes-document" className="minutes-doc" data-testid="minutes-document" data-version={doc.version} tabIndex={-1} aria-labelledby={titleId}>
+    <article
+      ref={ref}
+      id="minutes-document"
+      className="minutes-doc"
+      data-testid="minutes-document"
+      data-version={doc.version}
+      tabIndex={-1}
+      aria-labelledby={titleId}
+    >
       <header className="minutes-doc__head">
         <p className="minutes-doc__kicker">{t('transcript.doc.label')}</p>
         <h2 id={titleId} className="minutes-doc__title">
           {doc.title}
         </h2>
         <p className="minutes-doc__meta">
-          {t('transcript.doc.version', { version: doc.version, status: t(statusKey(doc.status)) })} · {t('transcript.doc.generated', { time: formatTime(doc.generatedAt) })}
+          {t('transcript.doc.version', { version: doc.version, status: t(statusKey(doc.status)) })} ·{' '}
+          {t('transcript.doc.generated', { time: formatTime(doc.generatedAt) })}
         </p>
         {doc.previousHash && (
           <p className="minutes-doc__meta" title={doc.previousHash}>

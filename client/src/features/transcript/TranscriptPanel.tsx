@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
 import type { AgendaItem, Participant, Site, TranscriptGap, TranscriptSegment } from '@consult/shared';
 import { useStore } from '../../store';
 import { roleKey, useT } from '../../i18n';
@@ -60,7 +60,11 @@ export function TranscriptPanel({ showOffFloor = true }: { showOffFloor?: boolea
 
 function AgendaSection({ group, agendaLength, editable }: { group: AgendaGroup; agendaLength: number; editable: boolean }) {
   const t = useT();
-  const title = group.title ? t('transcript.agendaItem', { n: group.index + 1, title: group.title }) : agendaLength === 0 ? t('floor.agendaGeneral') : t('transcript.agendaOther');
+  const title = group.title
+    ? t('transcript.agendaItem', { n: group.index + 1, title: group.title })
+    : agendaLength === 0
+      ? t('floor.agendaGeneral')
+      : t('transcript.agendaOther');
   return (
     <section className="transcript__item" aria-label={title}>
       <h3 className="transcript__item-title">{title}</h3>
@@ -76,7 +80,9 @@ function AgendaSection({ group, agendaLength, editable }: { group: AgendaGroup; 
 function SpeechBlock({ speech, editable }: { speech: SpeechGroup; editable: boolean }) {
   const t = useT();
   const siteName = useStore((s) => s.consultation?.sites.find((site) => site.id === speech.siteId)?.name ?? null);
-  const floorSpeech = useStore((s) => (speech.speechId ? ([s.floor?.speech, ...(s.floorReport?.speeches ?? [])].find((x) => x?.id === speech.speechId) ?? null) : null));
+  const floorSpeech = useStore((s) =>
+    speech.speechId ? ([s.floor?.speech, ...(s.floorReport?.speeches ?? [])].find((x) => x?.id === speech.speechId) ?? null) : null,
+  );
   const live = useStore((s) => speech.speechId !== null && s.floor?.speech?.id === speech.speechId);
   const entries = speechEntries(speech);
   return (
@@ -186,9 +192,20 @@ function SegmentRow({ segment, editable }: { segment: TranscriptSegment; editabl
           />
           <div className="seg__actions">
             <span id={`seg-hint-${segment.id}`} className="hint">
-              {dirty ? `${t('transcript.segment.unsaved')} · ${t('transcript.segment.saveHint')}` : justSaved ? t('transcript.segment.saved') : t('transcript.segment.saveHint')}
+              {dirty
+                ? `${t('transcript.segment.unsaved')} · ${t('transcript.segment.saveHint')}`
+                : justSaved
+                  ? t('transcript.segment.saved')
+                  : t('transcript.segment.saveHint')}
             </span>
-            <button type="button" className="btn btn--small btn--primary" data-testid={`segment-save-${segment.id}`} disabled={!dirty || saving} aria-busy={saving} onClick={() => void save()}>
+            <button
+              type="button"
+              className="btn btn--small btn--primary"
+              data-testid={`segment-save-${segment.id}`}
+              disabled={!dirty || saving}
+              aria-busy={saving}
+              onClick={() => void save()}
+            >
               <Icon name="check" size={18} />
               {t('transcript.segment.save')}
             </button>
@@ -208,7 +225,10 @@ function History({ segment, nameOf }: { segment: TranscriptSegment; nameOf: (id:
     ...(segment.offFloor ? [] : [{ key: 'recognised', label: t('transcript.history.recognised'), text: segment.recognised }]),
     ...segment.edits.map((edit, index) => ({
       key: `${edit.at}-${index}`,
-      label: t(segment.offFloor && index === 0 ? 'transcript.history.entered' : 'transcript.history.edit', { name: nameOf(edit.by), time: formatTime(edit.at) }),
+      label: t(segment.offFloor && index === 0 ? 'transcript.history.entered' : 'transcript.history.edit', {
+        name: nameOf(edit.by),
+        time: formatTime(edit.at),
+      }),
       text: edit.text,
     })),
   ];
@@ -275,13 +295,17 @@ function OffFloorForm({ disabled }: { disabled: boolean }) {
   const bySite = useMemo(() => {
     const ordered = [...invited].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.name.localeCompare(b.name, 'zh'));
     const known = new Set(sites.map((s) => s.id));
-    const groups: { id: string; name: string; people: Participant[] }[] = sites.map((site) => ({ id: site.id, name: site.name, people: ordered.filter((p) => p.siteId === site.id) }));
+    const groups: { id: string; name: string; people: Participant[] }[] = sites.map((site) => ({
+      id: site.id,
+      name: site.name,
+      people: ordered.filter((p) => p.siteId === site.id),
+    }));
     groups.push({ id: '', name: t('room.otherSite'), people: ordered.filter((p) => !known.has(p.siteId)) });
     return groups.filter((g) => g.people.length > 0);
   }, [invited, sites, t]);
 
   const agendaItemId = item || currentItem || agenda[0]?.id || '';
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (busy || disabled || !speaker || !text.trim()) return;
     setBusy(true);
@@ -329,9 +353,23 @@ function OffFloorForm({ disabled }: { disabled: boolean }) {
         </div>
         <label className="field">
           <span className="field__label">{t('transcript.offfloor.text')}</span>
-          <textarea className="textarea" data-testid="offfloor-text" required rows={3} maxLength={10_000} value={text} onChange={(event) => setText(event.target.value)} />
+          <textarea
+            className="textarea"
+            data-testid="offfloor-text"
+            required
+            rows={3}
+            maxLength={10_000}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
         </label>
-        <button type="submit" className="btn btn--primary" data-testid="offfloor-submit" disabled={busy || disabled || !speaker || !text.trim()} aria-busy={busy}>
+        <button
+          type="submit"
+          className="btn btn--primary"
+          data-testid="offfloor-submit"
+          disabled={busy || disabled || !speaker || !text.trim()}
+          aria-busy={busy}
+        >
           <Icon name="plus" size={18} />
           {t('transcript.offfloor.submit')}
         </button>

@@ -18,7 +18,11 @@ const store = () => useStore.getState();
 /** Codes after which what we show is probably out of date. */
 const REFRESH_AFTER: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>(['STALE', 'NOT_FOUND', 'INVALID_STATE']);
 
-async function act<N extends RequestName>(name: N, payload: RequestPayload<N>, explain: (code: AppErrorCode) => MessageKey = errorKey): Promise<ReplyData[N] | null> {
+async function act<N extends RequestName>(
+  name: N,
+  payload: RequestPayload<N>,
+  explain: (code: AppErrorCode) => MessageKey = errorKey,
+): Promise<ReplyData[N] | null> {
   try {
     return await request(name, payload);
   } catch (err) {
@@ -69,7 +73,9 @@ export async function submitMinutes(): Promise<boolean> {
 }
 
 export async function approveMinutes(version: number): Promise<boolean> {
-  const reply = await act('minutes.approve', { version }, (code) => (code === 'STALE' || code === 'INVALID_STATE' ? 'transcript.minutes.errorStale' : errorKey(code)));
+  const reply = await act('minutes.approve', { version }, (code) =>
+    code === 'STALE' || code === 'INVALID_STATE' ? 'transcript.minutes.errorStale' : errorKey(code),
+  );
   if (!reply) return false;
   store().setMinutes(reply.minutes);
   store().pushToast('transcript.minutes.approvedToast');

@@ -127,7 +127,9 @@ export function groupTranscript(segments: readonly TranscriptSegment[], gaps: re
 const rank = (index: number) => (index < 0 ? Number.MAX_SAFE_INTEGER : index);
 
 /** A speech's segments and gaps in one time-ordered list, for display. */
-export function speechEntries(group: SpeechGroup): ({ kind: 'segment'; at: number; segment: TranscriptSegment } | { kind: 'gap'; at: number; gap: TranscriptGap })[] {
+export function speechEntries(
+  group: SpeechGroup,
+): ({ kind: 'segment'; at: number; segment: TranscriptSegment } | { kind: 'gap'; at: number; gap: TranscriptGap })[] {
   const entries = [
     ...group.segments.map((segment) => ({ kind: 'segment' as const, at: segment.startedAt, segment })),
     ...group.gaps.map((gap) => ({ kind: 'gap' as const, at: gap.at, gap })),

@@ -135,7 +135,8 @@ export const transcriptEn: { readonly [K in keyof typeof transcriptZh]: string }
   'transcript.engine.label': 'Speech recognition',
   'transcript.engine.running': 'Speech recognition: {engine} ({model}), {language}',
   'transcript.engine.runningNoModel': 'Speech recognition: {engine}, {language}',
-  'transcript.engine.none': 'No speech recognition runs: there is no model for {language}. Speeches are still cut into recorded segments; the clerk types the text from the audio.',
+  'transcript.engine.none':
+    'No speech recognition runs: there is no model for {language}. Speeches are still cut into recorded segments; the clerk types the text from the audio.',
 
   'transcript.tab': 'Minutes',
   'transcript.workspace': 'Clerk’s workspace',

@@ -90,9 +90,9 @@ export const createTranscriptSlice: StateCreator<AppState, [], [], TranscriptSli
     transcript: { ...EMPTY, captionsOn: initialCaptionsOn() },
     applyTranscriptJoin: (reply) =>
       update(() => ({
-        engine: reply.transcript?.engine ?? null,
-        minutes: reply.transcript?.minutes ?? null,
-        invited: reply.roster ?? [],
+        engine: reply.transcript.engine,
+        minutes: reply.transcript.minutes,
+        invited: reply.roster,
       })),
     setTranscriptSnapshot: (snapshot) =>
       update((t) => ({

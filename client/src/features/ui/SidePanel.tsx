@@ -44,7 +44,15 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
   const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
     const index = tabs.indexOf(tab);
     const next =
-      event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] : event.key === 'ArrowLeft' ? tabs[(index + tabs.length - 1) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs[tabs.length - 1] : undefined;
+      event.key === 'ArrowRight'
+        ? tabs[(index + 1) % tabs.length]
+        : event.key === 'ArrowLeft'
+          ? tabs[(index + tabs.length - 1) % tabs.length]
+          : event.key === 'Home'
+            ? tabs[0]
+            : event.key === 'End'
+              ? tabs[tabs.length - 1]
+              : undefined;
     if (!next) return;
     event.preventDefault();
     onTab(next);
@@ -75,7 +83,11 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
     );
 
   return (
-    <aside id="side-panel" className={['side', open ? 'side--open' : '', moderates ? 'side--wide' : ''].filter(Boolean).join(' ')} aria-label={t('room.sidePanel')}>
+    <aside
+      id="side-panel"
+      className={['side', open ? 'side--open' : '', moderates ? 'side--wide' : ''].filter(Boolean).join(' ')}
+      aria-label={t('room.sidePanel')}
+    >
       <div className="side__head">
         <div className="side__tabs" role="tablist" aria-label={t('room.sidePanel')}>
           {tabs.map((which) => (
@@ -105,7 +117,17 @@ export function SidePanel({ open, tab, onTab, onClose }: { open: boolean; tab: S
       </div>
       {tabs.map((which) => (
         <div key={which} role="tabpanel" id={`side-panel-${which}`} className="side__body" aria-labelledby={`side-tab-${which}`} hidden={tab !== which}>
-          {which === 'floor' ? <FloorPanel /> : which === 'voting' ? <VotingPanel /> : which === 'minutes' ? <MinutesTab /> : which === 'sites' ? <SitesPanel /> : <ParticipantList />}
+          {which === 'floor' ? (
+            <FloorPanel />
+          ) : which === 'voting' ? (
+            <VotingPanel />
+          ) : which === 'minutes' ? (
+            <MinutesTab />
+          ) : which === 'sites' ? (
+            <SitesPanel />
+          ) : (
+            <ParticipantList />
+          )}
         </div>
       ))}
     </aside>

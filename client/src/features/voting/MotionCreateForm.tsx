@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type SubmitEvent } from 'react';
 import { BALLOT_TYPES, MAJORITY_RULES, type BallotType, type MajorityRule, type MotionKind } from '@consult/shared';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
@@ -52,12 +52,18 @@ export function MotionCreateForm() {
     return Math.round(seconds * 1000);
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (busy) return;
     const limit = timeLimitMs();
     const election = kind === 'election';
-    const trouble = !title.trim() ? 'title' : election && (filled.length < 2 || new Set(filled).size !== filled.length) ? 'options' : limit === undefined ? 'time' : null;
+    const trouble = !title.trim()
+      ? 'title'
+      : election && (filled.length < 2 || new Set(filled).size !== filled.length)
+        ? 'options'
+        : limit === undefined
+          ? 'time'
+          : null;
     setProblem(trouble);
     if (trouble) {
       if (trouble === 'title') titleRef.current?.focus();
@@ -111,14 +117,28 @@ export function MotionCreateForm() {
         </label>
         <label className="field">
           <span className="field__label">{t('vote.textLabel')}</span>
-          <textarea className="textarea" data-testid="motion-create-text" rows={3} maxLength={5000} value={text} onChange={(event) => setText(event.target.value)} />
+          <textarea
+            className="textarea"
+            data-testid="motion-create-text"
+            rows={3}
+            maxLength={5000}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
         </label>
 
         <fieldset className="segmented" data-testid="motion-create-kind">
           <legend className="field__label">{t('vote.kindLabel')}</legend>
           {(['decision', 'election'] as const).map((value) => (
             <label key={value} className={kind === value ? 'segmented__opt segmented__opt--on' : 'segmented__opt'}>
-              <input type="radio" name={`${base}-kind`} value={value} data-testid={`motion-create-kind-${value}`} checked={kind === value} onChange={() => setKind(value)} />
+              <input
+                type="radio"
+                name={`${base}-kind`}
+                value={value}
+                data-testid={`motion-create-kind-${value}`}
+                checked={kind === value}
+                onChange={() => setKind(value)}
+              />
               {t(`vote.kind.${value}`)}
             </label>
           ))}
@@ -164,7 +184,12 @@ export function MotionCreateForm() {
             </button>
             <label className="field">
               <span className="field__label">{t('vote.maxChoicesLabel')}</span>
-              <select className="select" data-testid="motion-create-max" value={Math.min(maxChoices, maxAllowed)} onChange={(event) => setMaxChoices(Number(event.target.value))}>
+              <select
+                className="select"
+                data-testid="motion-create-max"
+                value={Math.min(maxChoices, maxAllowed)}
+                onChange={(event) => setMaxChoices(Number(event.target.value))}
+              >
                 {Array.from({ length: maxAllowed }, (_, i) => i + 1).map((k) => (
                   <option key={k} value={k}>
                     {k === 1 ? t('vote.chooseOne') : t('vote.chooseUpTo', { k })}
@@ -189,7 +214,12 @@ export function MotionCreateForm() {
           </label>
           <label className="field">
             <span className="field__label">{t('vote.majorityLabel')}</span>
-            <select className="select" data-testid="motion-create-majority" value={majority} onChange={(event) => setMajority(event.target.value as MajorityRule)}>
+            <select
+              className="select"
+              data-testid="motion-create-majority"
+              value={majority}
+              onChange={(event) => setMajority(event.target.value as MajorityRule)}
+            >
               {MAJORITY_RULES.map((value) => (
                 <option key={value} value={value}>
                   {t(majorityKey(value))}
@@ -240,13 +270,18 @@ export function MotionCreateForm() {
         </div>
 
         {castBase && (
-        <label className="check">
-          <input type="checkbox" data-testid="motion-create-abstentions" checked={abstentionsInBase} onChange={(event) => setAbstentionsInBase(event.target.checked)} />
-          <span>
-            {t(kind === 'decision' ? 'vote.abstentionsInBase' : 'vote.blankInBase')}
-            <span className="hint check__hint">{t(kind === 'decision' ? 'vote.abstentionsInBaseHint' : 'vote.blankInBaseHint')}</span>
-          </span>
-        </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="motion-create-abstentions"
+              checked={abstentionsInBase}
+              onChange={(event) => setAbstentionsInBase(event.target.checked)}
+            />
+            <span>
+              {t(kind === 'decision' ? 'vote.abstentionsInBase' : 'vote.blankInBase')}
+              <span className="hint check__hint">{t(kind === 'decision' ? 'vote.abstentionsInBaseHint' : 'vote.blankInBaseHint')}</span>
+            </span>
+          </label>
         )}
         <label className="check">
           <input type="checkbox" data-testid="motion-create-allow-change" checked={allowChange} onChange={(event) => setAllowChange(event.target.checked)} />

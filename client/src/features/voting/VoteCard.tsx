@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import type { MotionView } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
@@ -27,7 +27,7 @@ export function VoteCard({ motion }: { motion: MotionView }) {
   // A new motion: bring the card into view (the stage may be scrolled down to the grid).
   useEffect(() => {
     setChanging(false);
-    ref.current?.scrollIntoView?.({ block: 'nearest' });
+    ref.current?.scrollIntoView({ block: 'nearest' });
   }, [id]);
 
   const showForm = !own.ineligible && (!own.voted || changing);
@@ -61,7 +61,11 @@ export function VoteCard({ motion }: { motion: MotionView }) {
             <Icon name="check" size={24} />
             <span>
               <strong>{t('vote.recorded')}</strong>
-              {own.choices ? <span className="vote-recorded__choice">{t('vote.recordedChoice', { choices: choicesLabel(t, definition, own.choices) })}</span> : <span className="vote-recorded__choice">{t('vote.recordedElsewhere')}</span>}
+              {own.choices ? (
+                <span className="vote-recorded__choice">{t('vote.recordedChoice', { choices: choicesLabel(t, definition, own.choices) })}</span>
+              ) : (
+                <span className="vote-recorded__choice">{t('vote.recordedElsewhere')}</span>
+              )}
             </span>
           </p>
           {receipt && (
@@ -103,10 +107,13 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
 
   const toggle = (optionId: string, on: boolean) => {
     if (single) setChosen(on ? [optionId] : []);
-    else setChosen((current) => (on ? (current.includes(optionId) || current.length >= definition.maxChoices ? current : [...current, optionId]) : current.filter((c) => c !== optionId)));
+    else
+      setChosen((current) =>
+        on ? (current.includes(optionId) || current.length >= definition.maxChoices ? current : [...current, optionId]) : current.filter((c) => c !== optionId),
+      );
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (!ready || own.sending) return;
     // Keep the options' order, whatever order they were ticked in.
@@ -125,7 +132,17 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
           const checked = chosen.includes(option.id);
           const disabled = !single && !checked && full;
           return (
-            <label key={option.id} className={['ballot__option', `ballot__option--${option.id}`, checked ? 'ballot__option--checked' : '', disabled ? 'ballot__option--disabled' : ''].filter(Boolean).join(' ')}>
+            <label
+              key={option.id}
+              className={[
+                'ballot__option',
+                `ballot__option--${option.id}`,
+                checked ? 'ballot__option--checked' : '',
+                disabled ? 'ballot__option--disabled' : '',
+              ]
+                .filter(Boolean)
+                .join(' ')}
+            >
               <input
                 type={single ? 'radio' : 'checkbox'}
                 name={`ballot-${id}`}
@@ -153,7 +170,19 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
       <div className="ballot__actions">
         <button type="submit" className="btn btn--primary btn--vote" data-testid="vote-submit" aria-disabled={!ready || own.sending} aria-busy={own.sending}>
           <Icon name="check" size={22} />
-          {t(own.sending ? (definition.ballot === 'secret' ? 'vote.sealing' : 'vote.sending') : own.unconfirmed ? 'vote.resend' : !decision && chosen.length === 0 ? 'vote.submitBlank' : onCancel ? 'vote.submitChange' : 'vote.submit')}
+          {t(
+            own.sending
+              ? definition.ballot === 'secret'
+                ? 'vote.sealing'
+                : 'vote.sending'
+              : own.unconfirmed
+                ? 'vote.resend'
+                : !decision && chosen.length === 0
+                  ? 'vote.submitBlank'
+                  : onCancel
+                    ? 'vote.submitChange'
+                    : 'vote.submit',
+          )}
         </button>
         {onCancel && (
           <button type="button" className="btn" onClick={onCancel}>

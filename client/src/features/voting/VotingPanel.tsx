@@ -108,7 +108,9 @@ function ModeratorMotion({ motion, anyOpen, focus, onMoved }: { motion: MotionVi
       </div>
       <MotionSummary definition={definition} />
       {definition.text && <p className="vote-item__text">{definition.text}</p>}
-      {definition.kind === 'election' && <p className="vote-item__options">{t('vote.optionsList', { options: definition.options.map((o) => o.label).join(t('vote.listSeparator')) })}</p>}
+      {definition.kind === 'election' && (
+        <p className="vote-item__options">{t('vote.optionsList', { options: definition.options.map((o) => o.label).join(t('vote.listSeparator')) })}</p>
+      )}
 
       {status === 'draft' && (
         <button
@@ -189,7 +191,12 @@ function NamedChoices({ motion }: { motion: MotionView }) {
   const rows = useMemo(() => {
     const choices = named ?? {};
     // Members here now, then anyone who voted and has left meanwhile.
-    const present = motion.status === 'open' ? orderParticipants(Object.values(participants)).filter((p) => can(p.role, 'motion.vote')).map((p) => p.id) : [];
+    const present =
+      motion.status === 'open'
+        ? orderParticipants(Object.values(participants))
+            .filter((p) => can(p.role, 'motion.vote'))
+            .map((p) => p.id)
+        : [];
     const ids = [...present, ...Object.keys(choices).filter((pid) => !present.includes(pid))];
     return ids.map((pid) => ({ pid, choices: choices[pid] ?? null }));
   }, [named, participants, motion.status]);
@@ -232,7 +239,9 @@ function NamedRow({ motion, participantId, choices }: { motion: MotionView; part
         {choices === null ? (
           <span className="vote-choice vote-choice--none">{t('vote.notVoted')}</span>
         ) : (
-          <span className={`vote-choice vote-choice--${motion.definition.kind === 'decision' && single ? single : 'chosen'}`}>{choicesLabel(t, motion.definition, choices)}</span>
+          <span className={`vote-choice vote-choice--${motion.definition.kind === 'decision' && single ? single : 'chosen'}`}>
+            {choicesLabel(t, motion.definition, choices)}
+          </span>
         )}
       </td>
     </tr>
@@ -252,7 +261,12 @@ function MotionList() {
       ) : (
         <ul className="vote-list">
           {visible.map((motion) => (
-            <li key={motion.definition.id} className={`vote-item vote-item--${motion.status}`} data-testid={`motion-item-${motion.definition.id}`} data-status={motion.status}>
+            <li
+              key={motion.definition.id}
+              className={`vote-item vote-item--${motion.status}`}
+              data-testid={`motion-item-${motion.definition.id}`}
+              data-status={motion.status}
+            >
               <div className="vote-item__head">
                 <h4 className="vote-item__title">{motion.definition.title}</h4>
                 <StatusTag motion={motion} />

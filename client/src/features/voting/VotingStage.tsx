@@ -31,7 +31,15 @@ export function VotingStage() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-      {open ? mayVote ? <VoteCard motion={open} /> : <LiveBanner motion={open} /> : latest && fresh && !dismissed ? <ResultAnnouncement motion={latest} /> : null}
+      {open ? (
+        mayVote ? (
+          <VoteCard motion={open} />
+        ) : (
+          <LiveBanner motion={open} />
+        )
+      ) : latest && fresh && !dismissed ? (
+        <ResultAnnouncement motion={latest} />
+      ) : null}
     </>
   );
 }
@@ -93,7 +101,14 @@ function ResultAnnouncement({ motion }: { motion: MotionView }) {
           <Icon name="ballot" size={20} />
           {t('vote.resultKicker')}
         </span>
-        <button type="button" className="icon-btn" data-testid="motion-result-dismiss" aria-label={t('vote.dismiss')} title={t('vote.dismiss')} onClick={() => dismiss(motion.definition.id)}>
+        <button
+          type="button"
+          className="icon-btn"
+          data-testid="motion-result-dismiss"
+          aria-label={t('vote.dismiss')}
+          title={t('vote.dismiss')}
+          onClick={() => dismiss(motion.definition.id)}
+        >
           <Icon name="close" size={20} />
         </button>
       </div>

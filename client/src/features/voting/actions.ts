@@ -24,7 +24,11 @@ const random = (array: Uint8Array) => crypto.getRandomValues(array);
 const REFRESH_AFTER: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>(['STALE', 'NOT_FOUND', 'INVALID_STATE']);
 
 /** Sends a moderator's motion request; on refusal shows why and returns null. */
-async function act<N extends RequestName>(name: N, payload: RequestPayload<N>, explain: (code: AppErrorCode) => MessageKey = errorKey): Promise<ReplyData[N] | null> {
+async function act<N extends RequestName>(
+  name: N,
+  payload: RequestPayload<N>,
+  explain: (code: AppErrorCode) => MessageKey = errorKey,
+): Promise<ReplyData[N] | null> {
   try {
     return await request(name, payload);
   } catch (err) {
@@ -44,7 +48,9 @@ export async function createMotion(input: RequestPayload<'motion.create'>): Prom
 }
 
 export async function openMotion(motionId: string): Promise<boolean> {
-  const reply = await act('motion.open', { motionId }, (code) => (code === 'INVALID_STATE' ? 'vote.errorAnotherOpen' : code === 'STALE' ? 'vote.errorAlreadyOpened' : errorKey(code)));
+  const reply = await act('motion.open', { motionId }, (code) =>
+    code === 'INVALID_STATE' ? 'vote.errorAnotherOpen' : code === 'STALE' ? 'vote.errorAlreadyOpened' : errorKey(code),
+  );
   if (reply) store().upsertMotion(reply.motion);
   return reply !== null;
 }
@@ -108,7 +114,11 @@ export async function castVote(motionId: string, choices: string[]): Promise<boo
   try {
     // A secret ballot is answered once it is sealed with other voters' ballots (at least ten, or
     // everyone), which may take until the vote closes: wait for it as long as the vote may run.
-    const receipt = await request('motion.vote', { motionId, ballotId, choices, ...(secret && sending.secret ? { ballotSecret: sending.secret } : {}) }, secret ? { timeoutMs: SEALING_TIMEOUT_MS } : {});
+    const receipt = await request(
+      'motion.vote',
+      { motionId, ballotId, choices, ...(secret && sending.secret ? { ballotSecret: sending.secret } : {}) },
+      secret ? { timeoutMs: SEALING_TIMEOUT_MS } : {},
+    );
     saveBallot(key, { ...sending, pending: null, recorded: { ballotId, choices, receiptCode: receipt.receiptCode, receiptHash: receipt.receiptHash } });
     store().patchOwnBallot(motionId, { voted: true, choices, pending: null, sending: false, unconfirmed: false, ineligible: false });
     if (receipt.receiptCode && receipt.receiptHash) {
@@ -164,7 +174,12 @@ export function refreshMotions(): void {
         if (pending && motion.status !== 'draft') {
           if (named && voted && choices && sameChoices(choices, pending.choices)) {
             // A named ballot whose answer was lost but which the server has: nothing to send.
-            if (key && local) saveBallot(key, { ...local, pending: null, recorded: { ballotId: pending.ballotId, choices: pending.choices, receiptCode: null, receiptHash: null } });
+            if (key && local)
+              saveBallot(key, {
+                ...local,
+                pending: null,
+                recorded: { ballotId: pending.ballotId, choices: pending.choices, receiptCode: null, receiptHash: null },
+              });
             store().patchOwnBallot(id, { pending: null, unconfirmed: false });
           } else if (motion.status === 'open' || voted) {
             // Sent again with its ballot id: counted once. After the close this still returns a secret ballot's receipt.

@@ -64,16 +64,36 @@ export function describeResult(t: Translate, definition: MotionDefinition, resul
       : definition.kind === 'decision'
         ? t(definition.abstentionsInBase ? 'vote.base.castWithAbstain' : 'vote.base.cast', { base: majority.base })
         : t(definition.abstentionsInBase ? 'vote.base.ballotsWithBlank' : 'vote.base.ballots', { base: majority.base });
-  const quorumLine = t(quorum.met ? 'vote.quorumLineMet' : 'vote.quorumLineUnmet', { present: quorum.present, members: quorum.members, required: quorum.required });
+  const quorumLine = t(quorum.met ? 'vote.quorumLineMet' : 'vote.quorumLineUnmet', {
+    present: quorum.present,
+    members: quorum.members,
+    required: quorum.required,
+  });
 
   if (definition.kind === 'decision') {
     const yes = result.counts.for ?? 0;
     const tie = result.tie ? t('vote.tie.decision', { count: yes }) : null;
     if (!quorum.met) {
-      return { verdict: 'noQuorum', passed: false, headline: t('vote.sentence.noQuorum', { present: quorum.present, required: quorum.required }), rule: null, base, quorum: quorumLine, tie };
+      return {
+        verdict: 'noQuorum',
+        passed: false,
+        headline: t('vote.sentence.noQuorum', { present: quorum.present, required: quorum.required }),
+        rule: null,
+        base,
+        quorum: quorumLine,
+        tie,
+      };
     }
     if (result.passed) {
-      return { verdict: 'passed', passed: true, headline: t('vote.sentence.passed', { yes, rule: t(metKey(majority.rule), { threshold }) }), rule: null, base, quorum: quorumLine, tie };
+      return {
+        verdict: 'passed',
+        passed: true,
+        headline: t('vote.sentence.passed', { yes, rule: t(metKey(majority.rule), { threshold }) }),
+        rule: null,
+        base,
+        quorum: quorumLine,
+        tie,
+      };
     }
     return { verdict: 'failed', passed: false, headline: t('vote.sentence.failed', { yes, need }), rule: null, base, quorum: quorumLine, tie };
   }
@@ -81,10 +101,26 @@ export function describeResult(t: Translate, definition: MotionDefinition, resul
   const tie = result.tie ? t('vote.tie.election') : null;
   const rule = t('vote.sentence.electedRule', { need });
   if (!quorum.met) {
-    return { verdict: 'noQuorum', passed: false, headline: t('vote.sentence.noQuorum', { present: quorum.present, required: quorum.required }), rule, base, quorum: quorumLine, tie };
+    return {
+      verdict: 'noQuorum',
+      passed: false,
+      headline: t('vote.sentence.noQuorum', { present: quorum.present, required: quorum.required }),
+      rule,
+      base,
+      quorum: quorumLine,
+      tie,
+    };
   }
   if (result.elected.length === 0) {
-    return { verdict: 'noneElected', passed: false, headline: t(result.tie ? 'vote.sentence.noneElectedTie' : 'vote.sentence.noneElected', { need }), rule, base, quorum: quorumLine, tie };
+    return {
+      verdict: 'noneElected',
+      passed: false,
+      headline: t(result.tie ? 'vote.sentence.noneElectedTie' : 'vote.sentence.noneElected', { need }),
+      rule,
+      base,
+      quorum: quorumLine,
+      tie,
+    };
   }
   const list = result.elected
     .map((id) => {

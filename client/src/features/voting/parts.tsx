@@ -52,7 +52,11 @@ export function StatusTag({ motion }: { motion: MotionView }) {
 export function MotionSummary({ definition }: { definition: MotionDefinition }) {
   const t = useT();
   const parts = [
-    definition.kind === 'decision' ? t('vote.kindShort.decision') : definition.maxChoices > 1 ? t('vote.kindShort.electionMany', { k: definition.maxChoices }) : t('vote.kindShort.electionOne'),
+    definition.kind === 'decision'
+      ? t('vote.kindShort.decision')
+      : definition.maxChoices > 1
+        ? t('vote.kindShort.electionMany', { k: definition.maxChoices })
+        : t('vote.kindShort.electionOne'),
     t(`vote.ballot.${definition.ballot}`),
     t('vote.ruleShort', { rule: t(majorityKey(definition.majority)) }),
     t('vote.quorumShort', { quorum: t(quorumKey(definition.quorum), { percent: Math.round(definition.quorum * 100) }) }),

@@ -70,7 +70,9 @@ export const createVotingSlice: StateCreator<AppState, [], [], VotingSlice> = (s
     setMotions: (list) =>
       update((v) => ({
         // A snapshot is newer than anything we hold, except that a close seen by push stays closed.
-        motions: Object.fromEntries(list.map((m) => [m.definition.id, v.motions[m.definition.id]?.status === 'closed' && m.status !== 'closed' ? v.motions[m.definition.id]! : m])),
+        motions: Object.fromEntries(
+          list.map((m) => [m.definition.id, v.motions[m.definition.id]?.status === 'closed' && m.status !== 'closed' ? v.motions[m.definition.id]! : m]),
+        ),
       })),
     upsertMotion: (view) =>
       update((v) => {

@@ -53,7 +53,9 @@ export class Attendance {
   /** The connection dropped: shown as reconnecting, their place kept for the grace. */
   dropped(consultationId: string, participantId: string, socketId: string): void {
     this.dropBrowserMedia(consultationId, participantId);
-    const entry = this.deps.presence.suspend(consultationId, participantId, socketId, this.deps.graceMs, () => this.departed(consultationId, participantId, 'timeout'));
+    const entry = this.deps.presence.suspend(consultationId, participantId, socketId, this.deps.graceMs, () =>
+      this.departed(consultationId, participantId, 'timeout'),
+    );
     if (entry) this.announce(consultationId, { kind: 'upsert', participant: toPresent(entry) });
   }
 
@@ -81,7 +83,9 @@ export class Attendance {
   /** Their grace ran out: everyone is told they left, and the log withdraws their place in the queue. */
   private departed(consultationId: string, participantId: string, reason: LeaveReason): void {
     this.announce(consultationId, { kind: 'left', participantId });
-    this.record(consultationId, participantId, reason).catch((err: unknown) => this.deps.log.error({ err, consultationId, participantId }, 'could not record a departure'));
+    this.record(consultationId, participantId, reason).catch((err: unknown) =>
+      this.deps.log.error({ err, consultationId, participantId }, 'could not record a departure'),
+    );
   }
 
   private async record(consultationId: string, participantId: string, reason: LeaveReason): Promise<void> {

@@ -30,16 +30,19 @@ export class FloorTimer {
     const speech = state.floor.speech;
     const deadline = speech ? speechDeadline(speech) : null;
     if (this.closed || !speech || deadline === null) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(consultationId);
-      this.consultations
-        .commit(consultationId, (current, now) => ({ events: decideTimeout(current.floor, speech.id, now), reply: undefined }))
-        .then(({ events, state: after }) => {
-          // A pause or an extension moved the deadline meanwhile: wait for the new one.
-          if (events.length === 0) this.arm(after);
-        })
-        .catch((err: unknown) => this.log.error({ err, consultationId }, 'could not close a speech that ran out of time'));
-    }, Math.max(0, deadline - this.clock()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(consultationId);
+        this.consultations
+          .commit(consultationId, (current, now) => ({ events: decideTimeout(current.floor, speech.id, now), reply: undefined }))
+          .then(({ events, state: after }) => {
+            // A pause or an extension moved the deadline meanwhile: wait for the new one.
+            if (events.length === 0) this.arm(after);
+          })
+          .catch((err: unknown) => this.log.error({ err, consultationId }, 'could not close a speech that ran out of time'));
+      },
+      Math.max(0, deadline - this.clock()),
+    );
     timer.unref();
     this.timers.set(consultationId, timer);
   }

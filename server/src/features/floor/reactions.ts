@@ -17,7 +17,14 @@ import type { FloorTimer } from './FloorTimer.js';
  * 4. a member whose request was turned down is told, and the moderators hear of departures.
  * (The transcript and the public stream follow the floor in their own reactions.)
  */
-export function registerFloorReactions(deps: { bus: EventBus; media: MediaService; audience: Audience; timer: FloorTimer; clock: () => number; log: Logger }): void {
+export function registerFloorReactions(deps: {
+  bus: EventBus;
+  media: MediaService;
+  audience: Audience;
+  timer: FloorTimer;
+  clock: () => number;
+  log: Logger;
+}): void {
   const { media, audience, timer, clock, log } = deps;
   const chains = new Map<string, Promise<void>>();
 
@@ -34,7 +41,8 @@ export function registerFloorReactions(deps: { bus: EventBus; media: MediaServic
       }
       audience.all(consultationId).emit('floor.changed', { floor: view, serverTime: clock() });
       for (const e of floorEvents) {
-        if (e.type === 'floor.rejected') audience.participant(consultationId, e.data.participantId).emit('floor.rejected', { entryId: e.data.entryId, reason: e.data.reason });
+        if (e.type === 'floor.rejected')
+          audience.participant(consultationId, e.data.participantId).emit('floor.rejected', { entryId: e.data.entryId, reason: e.data.reason });
       }
       for (const d of departures(events, state)) audience.moderators(consultationId).emit('floor.departed', d);
     };

@@ -10,7 +10,12 @@ import type { MediaVisibility } from './visibility.js';
  * consumers closing, the active speaker, a room lost with its worker. Each new room gets the
  * floor's microphone rule before anyone (a participant, a studio's feed) can produce in it.
  */
-export function registerMediaReactions(deps: { media: MediaService; consultations: ConsultationService; visibility: MediaVisibility; audience: Audience }): void {
+export function registerMediaReactions(deps: {
+  media: MediaService;
+  consultations: ConsultationService;
+  visibility: MediaVisibility;
+  audience: Audience;
+}): void {
   const { media, consultations, visibility, audience } = deps;
 
   /** Tells those who may receive a producer (see MediaVisibility), but its owner unless `toOwner`. */
@@ -40,7 +45,9 @@ export function registerMediaReactions(deps: { media: MediaService; consultation
     // A change the floor made is the owner's news too (their client follows); their own pause is not.
     room.on('producerUpdated', (info, { byPolicy }) => announce(id, 'media.producerUpdated', info, byPolicy));
     room.on('producerClosed', (p) => audience.all(id).emit('media.producerClosed', p));
-    room.on('consumerClosed', ({ participantId, consumerId, producerId }) => audience.participant(id, participantId).emit('media.consumerClosed', { consumerId, producerId }));
+    room.on('consumerClosed', ({ participantId, consumerId, producerId }) =>
+      audience.participant(id, participantId).emit('media.consumerClosed', { consumerId, producerId }),
+    );
     room.on('activeSpeaker', (participantId) => audience.all(id).emit('media.activeSpeaker', { participantId }));
   });
   // Everyone's transports went with the worker; clients rebuild on a fresh room.

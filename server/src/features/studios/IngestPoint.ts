@@ -78,7 +78,8 @@ async function freeTcpPort(): Promise<number> {
  */
 export class IngestPoint extends EventEmitter<IngestPointEvents> {
   private server: net.Server | undefined;
-  private session: { client: net.Socket; upstream: net.Socket | undefined; ffmpeg: ChildProcess; transports: RtpTransport[]; producers: MediaProducer[] } | undefined;
+  private session:
+    { client: net.Socket; upstream: net.Socket | undefined; ffmpeg: ChildProcess; transports: RtpTransport[]; producers: MediaProducer[] } | undefined;
   private whip: WhipSession | undefined;
   /** An RTMP connection is being set up (between its arrival and its session). */
   private rtmpStarting = false;
@@ -194,21 +195,54 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
       'ffmpeg',
       [
         '-hide_banner',
-        '-loglevel', 'error',
-        '-listen', '1',
+        '-loglevel',
+        'error',
+        '-listen',
+        '1',
         // Start forwarding after a second of probing (ffmpeg's default waits five).
-        '-analyzeduration', '1000000',
-        '-probesize', '1000000',
-        '-i', `rtmp://127.0.0.1:${internalPort}/live/${this.key}`,
+        '-analyzeduration',
+        '1000000',
+        '-probesize',
+        '1000000',
+        '-i',
+        `rtmp://127.0.0.1:${internalPort}/live/${this.key}`,
         // Passed through; SPS/PPS are put in-band before each keyframe (RTMP carries them out of band),
         // which the SFU and the browsers need to start decoding.
-        '-map', '0:v:0?', '-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb', '-f', 'rtp', '-ssrc', String(videoSsrc), '-payload_type', '102', `udp://127.0.0.1:${video.tuple.localPort}?pkt_size=1200`,
-        '-map', '0:a:0?', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '96k', '-f', 'rtp', '-ssrc', String(audioSsrc), '-payload_type', '111', `udp://127.0.0.1:${audio.tuple.localPort}`,
+        '-map',
+        '0:v:0?',
+        '-c:v',
+        'copy',
+        '-bsf:v',
+        'h264_mp4toannexb',
+        '-f',
+        'rtp',
+        '-ssrc',
+        String(videoSsrc),
+        '-payload_type',
+        '102',
+        `udp://127.0.0.1:${video.tuple.localPort}?pkt_size=1200`,
+        '-map',
+        '0:a:0?',
+        '-c:a',
+        'libopus',
+        '-ar',
+        '48000',
+        '-ac',
+        '2',
+        '-b:a',
+        '96k',
+        '-f',
+        'rtp',
+        '-ssrc',
+        String(audioSsrc),
+        '-payload_type',
+        '111',
+        `udp://127.0.0.1:${audio.tuple.localPort}`,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
-    ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    ffmpeg.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const session = { client, upstream: undefined as net.Socket | undefined, ffmpeg, transports: [video, audio], producers: [] as MediaProducer[] };
     this.session = session;
     // Closed from outside (the media room went away): the feed is gone.
@@ -277,8 +311,20 @@ export class IngestPoint extends EventEmitter<IngestPointEvents> {
   private async goLive(session: NonNullable<IngestPoint['session']>, videoSsrc: number, audioSsrc: number): Promise<void> {
     const room = await this.room();
     const [video, audio] = session.transports as [RtpTransport, RtpTransport];
-    const videoProducer = await room.produce(this.studioId, { transportId: video.id, kind: 'video', source: 'ingest-video', rtpParameters: H264(videoSsrc), paused: false });
-    const audioProducer = await room.produce(this.studioId, { transportId: audio.id, kind: 'audio', source: 'ingest-audio', rtpParameters: OPUS(audioSsrc), paused: false });
+    const videoProducer = await room.produce(this.studioId, {
+      transportId: video.id,
+      kind: 'video',
+      source: 'ingest-video',
+      rtpParameters: H264(videoSsrc),
+      paused: false,
+    });
+    const audioProducer = await room.produce(this.studioId, {
+      transportId: audio.id,
+      kind: 'audio',
+      source: 'ingest-audio',
+      rtpParameters: OPUS(audioSsrc),
+      paused: false,
+    });
     if (this.session !== session) {
       videoProducer.close();
       audioProducer.close();

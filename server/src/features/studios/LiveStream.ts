@@ -50,7 +50,14 @@ export function compositionSdp(inputs: readonly Input[]): string {
  * missing, the audio mixed, 720p H.264 + AAC out to HLS (2 s segments), and through the
  * tee muxer to a recording file and an RTMP destination if asked.
  */
-export function ffmpegArgs(options: { sdp: string; hasVideo: boolean; audioInputs: number; hlsDir: string; recordFile: string | null; rtmpUrl: string | null }): string[] {
+export function ffmpegArgs(options: {
+  sdp: string;
+  hasVideo: boolean;
+  audioInputs: number;
+  hlsDir: string;
+  recordFile: string | null;
+  rtmpUrl: string | null;
+}): string[] {
   const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts', '-reorder_queue_size', '100'];
   const usesSdp = options.hasVideo || options.audioInputs > 0;
   if (usesSdp) args.push('-i', options.sdp);
@@ -73,11 +80,29 @@ export function ffmpegArgs(options: { sdp: string; hasVideo: boolean; audioInput
   } else {
     args.push('-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo');
     audioLabel = `${next}:a`;
-    next++;
   }
   if (filters.length > 0) args.push('-filter_complex', filters.join(';'));
   args.push('-map', videoLabel, '-map', audioLabel);
-  args.push('-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-b:v', '1800k', '-maxrate', '2000k', '-bufsize', '2000k');
+  args.push(
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-g',
+    '50',
+    '-keyint_min',
+    '50',
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '1800k',
+    '-maxrate',
+    '2000k',
+    '-bufsize',
+    '2000k',
+  );
   args.push('-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2');
   const playlist = path.join(options.hlsDir, 'index.m3u8');
   const hls = `[f=hls:hls_time=2:hls_list_size=8:hls_flags=delete_segments+append_list+omit_endlist+discont_start+program_date_time:hls_segment_filename=${path.join(options.hlsDir, 'seg_%05d.ts').replace(/:/g, '\\:')}]${playlist}`;
@@ -156,6 +181,7 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
       this.teardown();
       throw err;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may run while the inputs are set up
     if (this.stopping) {
       // stop() ran while the inputs were being set up.
       this.teardown();
@@ -168,11 +194,18 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
       mkdirSync(dir, { recursive: true });
       this.recordFile = path.join(dir, `${new Date(now).toISOString().replace(/[:.]/g, '-')}.mkv`);
     }
-    const args = ffmpegArgs({ sdp, hasVideo: composition.video !== null, audioInputs: composition.audio.length, hlsDir: this.hlsDir, recordFile: this.recordFile, rtmpUrl: this.options.rtmpUrl });
+    const args = ffmpegArgs({
+      sdp,
+      hasVideo: composition.video !== null,
+      audioInputs: composition.audio.length,
+      hlsDir: this.hlsDir,
+      recordFile: this.recordFile,
+      rtmpUrl: this.options.rtmpUrl,
+    });
     const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = ffmpeg;
     let stderr = '';
-    ffmpeg.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    ffmpeg.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     ffmpeg.on('exit', (code) => {
       if (this.ffmpeg !== ffmpeg || this.stopping) return;
       this.log.warn({ consultationId: this.consultationId, code, stderr }, 'live stream encoder stopped; restarting');

@@ -1,6 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode, alwaysOnAir, invalidState, notFound, type IngestView, type LiveInfo, type ProducerInfo, type RecordingInfo, type StreamView } from '@consult/shared';
+import {
+  AppError,
+  ErrorCode,
+  alwaysOnAir,
+  invalidState,
+  notFound,
+  type IngestView,
+  type LiveInfo,
+  type ProducerInfo,
+  type RecordingInfo,
+  type StreamView,
+} from '@consult/shared';
 import type { MediaService } from '@consult/sfu';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config.js';
@@ -134,7 +145,12 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
   feedReplacesMic(consultationId: string, participantId: string): boolean {
     const record = Object.values(this.consultations.get(consultationId)?.studios.ingests ?? {}).find((i) => i.studioId === participantId);
     if (!record?.onAir) return false;
-    return this.points.get(record.ingestId)?.producers().some((p) => p.kind === 'audio' && !p.closed) ?? false;
+    return (
+      this.points
+        .get(record.ingestId)
+        ?.producers()
+        .some((p) => p.kind === 'audio' && !p.closed) ?? false
+    );
   }
 
   /** For the public /watch page: the title of a consultation whose stream is live. */
@@ -169,7 +185,11 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
   }
 
   /** A new ingest point listens (before the log records it; `closeIngest` undoes this if it is refused). */
-  async openIngest(consultationId: string, studioId: string, ingestId: string): Promise<{ ingestId: string; studioId: string; key: string; port: number; view: IngestView }> {
+  async openIngest(
+    consultationId: string,
+    studioId: string,
+    ingestId: string,
+  ): Promise<{ ingestId: string; studioId: string; key: string; port: number; view: IngestView }> {
     const key = randomBytes(12).toString('base64url');
     const point = await this.listenOnFreePort(consultationId, { ingestId, studioId, key });
     const record = { ingestId, studioId, key, port: point.port };
@@ -222,13 +242,25 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
       }
     }
     const speakers = [...new Set([...(holder ? [holder] : []), ...moderators])];
-    const audio = speakers.flatMap((id) => producersOf(id).filter((p) => p.kind === 'audio').map((p) => ({ producerId: p.producerId })));
+    const audio = speakers.flatMap((id) =>
+      producersOf(id)
+        .filter((p) => p.kind === 'audio')
+        .map((p) => ({ producerId: p.producerId })),
+    );
     return { video, audio };
   }
 
   streamView(consultationId: string): StreamView {
     return (
-      this.streams.get(consultationId)?.view() ?? { live: false, hlsUrl: null, watchUrl: null, startedAt: null, videoOf: null, rtmpPush: false, recording: null }
+      this.streams.get(consultationId)?.view() ?? {
+        live: false,
+        hlsUrl: null,
+        watchUrl: null,
+        startedAt: null,
+        videoOf: null,
+        rtmpPush: false,
+        recording: null,
+      }
     );
   }
 

@@ -64,7 +64,13 @@ export class WhipSession extends EventEmitter<WhipSessionEvents> {
       });
       await this.room.connectTransport(this.studioId, info.id, offer.remoteDtls);
       for (const section of offer.sections) {
-        const producer = await this.room.produce(this.studioId, { transportId: info.id, kind: section.kind, source: section.source, rtpParameters: section.rtpParameters, paused: false });
+        const producer = await this.room.produce(this.studioId, {
+          transportId: info.id,
+          kind: section.kind,
+          source: section.source,
+          rtpParameters: section.rtpParameters,
+          paused: false,
+        });
         this.producers.push(producer);
       }
       if (this.ended) throw new Error('the WHIP transport closed while it was being set up');

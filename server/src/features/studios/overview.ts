@@ -1,4 +1,11 @@
-import { quorumRequired, type ConnectionQuality, type IngestView, type PresentParticipant, type SiteOverview, type SiteParticipantStatus } from '@consult/shared';
+import {
+  quorumRequired,
+  type ConnectionQuality,
+  type IngestView,
+  type PresentParticipant,
+  type SiteOverview,
+  type SiteParticipantStatus,
+} from '@consult/shared';
 import type { MediaRoom } from '@consult/sfu';
 import type { ConsultationState } from '../../domain/consultation.js';
 

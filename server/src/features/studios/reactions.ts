@@ -39,7 +39,10 @@ export function registerStudioReactions(deps: {
       for (const info of feed) others.emit('media.producerAdded', info);
     } else {
       const state = consultations.get(consultationId);
-      const isModerator = (id: string) => { const role = state?.consultation.participants.find((p) => p.id === id)?.role; return role !== undefined && can(role, 'consultation.moderate'); };
+      const isModerator = (id: string) => {
+        const role = state?.consultation.participants.find((p) => p.id === id)?.role;
+        return role !== undefined && can(role, 'consultation.moderate');
+      };
       const room = media.existingRoom(consultationId);
       for (const info of feed) {
         room?.closeConsumersOf(info.producerId, isModerator);

@@ -16,7 +16,10 @@ const LiveInfoReply = z.object({ title: z.string(), live: z.literal(true) });
 const RecordingParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), file: z.string().regex(/^[A-Za-z0-9_.-]{1,80}\.mkv$/) });
 
 /** The public HLS stream and its title, and the recordings for the platform. */
-export async function registerStudioRoutes(app: FastifyInstance, deps: { config: ServerConfig; consultations: ConsultationService; studios: StudioService }): Promise<void> {
+export async function registerStudioRoutes(
+  app: FastifyInstance,
+  deps: { config: ServerConfig; consultations: ConsultationService; studios: StudioService },
+): Promise<void> {
   const dataDir = deps.config.dataDir;
   // Public, no token: only while the stream is live, and only its title (what the viewer sees on screen anyway).
   app.get<{ Params: z.infer<typeof IdParams> }>(
@@ -36,7 +39,14 @@ export async function registerStudioRoutes(app: FastifyInstance, deps: { config:
   );
   app.get<{ Params: z.infer<typeof LiveParams> }>(
     '/live/:id/:file',
-    { schema: { summary: 'The public live stream (HLS playlist and segments)', tags: ['stream'], params: jsonSchema(LiveParams), response: { 404: jsonSchema(ErrorReply) } } },
+    {
+      schema: {
+        summary: 'The public live stream (HLS playlist and segments)',
+        tags: ['stream'],
+        params: jsonSchema(LiveParams),
+        response: { 404: jsonSchema(ErrorReply) },
+      },
+    },
     async (request, reply) => {
       const file = path.join(dataDir, 'live', request.params.id, request.params.file);
       const data = await fs.readFile(file).catch(() => {
@@ -53,7 +63,15 @@ export async function registerStudioRoutes(app: FastifyInstance, deps: { config:
   const admin = adminOnly(deps.config.adminToken);
   app.get<{ Params: z.infer<typeof IdParams> }>(
     '/api/consultations/:id/recordings',
-    { onRequest: admin, schema: { summary: 'Recordings of the public stream (one file per composition)', tags: ['stream'], security: [{ bearer: [] }], params: jsonSchema(IdParams) } },
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Recordings of the public stream (one file per composition)',
+        tags: ['stream'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(IdParams),
+      },
+    },
     async (request) => {
       await deps.consultations.read(request.params.id);
       return { recordings: await listRecordings(dataDir, request.params.id) };

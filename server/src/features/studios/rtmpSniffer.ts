@@ -46,6 +46,7 @@ export class RtmpSniffer {
     }
     this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, input]) : input;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- readChunk() may finish the sniffer
       while (!this.done && this.readChunk()) {
         /* keep reading */
       }

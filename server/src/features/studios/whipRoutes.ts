@@ -22,7 +22,7 @@ async function cors(_request: FastifyRequest, reply: FastifyReply): Promise<void
 
 /** WHIP asks for application/sdp; anything else is refused before its body is looked at. */
 async function sdpOnly(request: FastifyRequest): Promise<void> {
-  const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/sdp') throw Object.assign(new Error('Content-Type must be application/sdp (the body is the SDP offer)'), { statusCode: 415 });
 }
 
@@ -65,7 +65,13 @@ export async function registerWhipRoutes(app: FastifyInstance, deps: { studios: 
     '/whip/:ingestId/session/:sessionId',
     {
       onRequest: cors,
-      schema: { summary: 'WHIP: end a publishing session', tags: ['ingest'], security: [{ bearer: [] }], params: jsonSchema(SessionParams), response: { 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) } },
+      schema: {
+        summary: 'WHIP: end a publishing session',
+        tags: ['ingest'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(SessionParams),
+        response: { 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
+      },
     },
     async (request, reply) => {
       deps.studios.whipDelete(request.params.ingestId, request.params.sessionId, bearer(request));
@@ -78,6 +84,11 @@ export async function registerWhipRoutes(app: FastifyInstance, deps: { studios: 
     reply
       .status(405)
       .header('allow', 'DELETE, OPTIONS')
-      .send({ error: { code: 'VALIDATION', message: 'trickle ICE and ICE restarts are not supported: the server is ICE-lite and its answer carries all its candidates' } });
+      .send({
+        error: {
+          code: 'VALIDATION',
+          message: 'trickle ICE and ICE restarts are not supported: the server is ICE-lite and its answer carries all its candidates',
+        },
+      });
   app.patch('/whip/:ingestId/session/:sessionId', { onRequest: [cors, noPatch], schema: { hide: true } }, async (_request, reply) => reply);
 }

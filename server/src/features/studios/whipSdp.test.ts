@@ -8,7 +8,13 @@ const ROUTER: RtpCapabilities = {
   codecs: [
     { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
     { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101 },
-    { kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 103, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } },
+    {
+      kind: 'video',
+      mimeType: 'video/H264',
+      clockRate: 90000,
+      preferredPayloadType: 103,
+      parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+    },
   ],
   headerExtensions: [
     { kind: 'audio', uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', preferredId: 1 },
@@ -137,7 +143,15 @@ const LOCAL = {
   iceParameters: { usernameFragment: 'msufrag', password: 'mspassword', iceLite: true },
   iceCandidates: [
     { foundation: 'udpcandidate', priority: 1076302079, ip: '127.0.0.1', protocol: 'udp' as const, port: 40012, type: 'host' as const, tcpType: undefined },
-    { foundation: 'tcpcandidate', priority: 1076276479, ip: '127.0.0.1', protocol: 'tcp' as const, port: 40013, type: 'host' as const, tcpType: 'passive' as const },
+    {
+      foundation: 'tcpcandidate',
+      priority: 1076276479,
+      ip: '127.0.0.1',
+      protocol: 'tcp' as const,
+      port: 40013,
+      type: 'host' as const,
+      tcpType: 'passive' as const,
+    },
   ],
   dtlsParameters: { role: 'auto' as const, fingerprints: [{ algorithm: 'sha-256', value: '01:02:03' }] },
 };
@@ -150,10 +164,20 @@ describe('WHIP offer', () => {
       ['video', '1', 'ingest-video'],
     ]);
     const [audio, video] = offer.sections;
-    expect(audio!.rtpParameters.codecs[0]).toMatchObject({ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, stereo: 1 } });
+    expect(audio!.rtpParameters.codecs[0]).toMatchObject({
+      mimeType: 'audio/opus',
+      payloadType: 111,
+      clockRate: 48000,
+      channels: 2,
+      parameters: { useinbandfec: 1, stereo: 1 },
+    });
     expect(audio!.rtpParameters.encodings).toEqual([{ ssrc: 2311402212 }]);
     expect(video!.rtpParameters.codecs).toHaveLength(1);
-    expect(video!.rtpParameters.codecs[0]).toMatchObject({ mimeType: 'video/H264', payloadType: 96, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } });
+    expect(video!.rtpParameters.codecs[0]).toMatchObject({
+      mimeType: 'video/H264',
+      payloadType: 96,
+      parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+    });
     expect(video!.rtpParameters.codecs[0]!.rtcpFeedback).toEqual([
       { type: 'nack', parameter: '' },
       { type: 'nack', parameter: 'pli' },
@@ -177,7 +201,13 @@ describe('WHIP offer', () => {
       [3, 'draft-holmer-rmcat-transport-wide-cc-extensions-01'],
       [4, 'mid'],
     ]);
-    expect(video.rtpParameters.codecs[0]!.rtcpFeedback!.map((f) => `${f.type} ${f.parameter}`.trim())).toEqual(['nack', 'nack pli', 'ccm fir', 'goog-remb', 'transport-cc']);
+    expect(video.rtpParameters.codecs[0]!.rtcpFeedback!.map((f) => `${f.type} ${f.parameter}`.trim())).toEqual([
+      'nack',
+      'nack pli',
+      'ccm fir',
+      'goog-remb',
+      'transport-cc',
+    ]);
     const audio = offer.sections.find((s) => s.kind === 'audio')!;
     expect(audio.rtpParameters.codecs.map((c) => c.mimeType)).toEqual(['audio/opus']);
     expect(offer.offered.map((m) => m.type)).toEqual(['video', 'audio', 'application']);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unnecessary-type-conversion -- sdp-transform turns numeric-looking fields (a mid of "0", a single payload type) into numbers at run time, and leaves out what the offer lacks, whatever its types say. */
 import { randomInt } from 'node:crypto';
 import { parse, write, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpCodecParameters, RtpParameters } from '@consult/sfu';
@@ -102,7 +103,14 @@ function chooseCodec(media: MediaDescription, kind: 'audio' | 'video', router: R
     if (kind === 'video' && name === 'vp8' && rtp.rate === 90000 && routerHas('video/vp8')) {
       return { pt, mimeType: 'video/VP8', name: rtp.codec, clockRate: 90000, channels: undefined, fmtp, params };
     }
-    if (kind === 'video' && name === 'h264' && rtp.rate === 90000 && routerHas('video/h264') && Number(params['packetization-mode']) === 1 && isConstrainedBaseline(params['profile-level-id'])) {
+    if (
+      kind === 'video' &&
+      name === 'h264' &&
+      rtp.rate === 90000 &&
+      routerHas('video/h264') &&
+      Number(params['packetization-mode']) === 1 &&
+      isConstrainedBaseline(params['profile-level-id'])
+    ) {
       return { pt, mimeType: 'video/H264', name: rtp.codec, clockRate: 90000, channels: undefined, fmtp, params };
     }
   }
@@ -192,7 +200,13 @@ export function parseWhipOffer(sdp: string, router: RtpCapabilities): WhipOffer 
     const offeredFb = (media.rtcpFb ?? []).filter((f) => f.payload === '*' || Number(f.payload) === codec.pt);
     const wanted: { type: string; subtype?: string }[] =
       kind === 'video'
-        ? [{ type: 'nack' }, { type: 'nack', subtype: 'pli' }, { type: 'ccm', subtype: 'fir' }, ...(hasExt(ABS_SEND_TIME) ? [{ type: 'goog-remb' }] : []), ...(hasExt(TRANSPORT_CC) ? [{ type: 'transport-cc' }] : [])]
+        ? [
+            { type: 'nack' },
+            { type: 'nack', subtype: 'pli' },
+            { type: 'ccm', subtype: 'fir' },
+            ...(hasExt(ABS_SEND_TIME) ? [{ type: 'goog-remb' }] : []),
+            ...(hasExt(TRANSPORT_CC) ? [{ type: 'transport-cc' }] : []),
+          ]
         : hasExt(TRANSPORT_CC)
           ? [{ type: 'transport-cc' }]
           : [];
@@ -225,7 +239,14 @@ export function parseWhipOffer(sdp: string, router: RtpCapabilities): WhipOffer 
       answer: {
         protocol: media.protocol,
         codecs: [
-          { payloadType: codec.pt, name: codec.name, clockRate: codec.clockRate, ...(codec.channels ? { channels: codec.channels } : {}), ...(codec.fmtp ? { fmtp: codec.fmtp } : {}), feedback },
+          {
+            payloadType: codec.pt,
+            name: codec.name,
+            clockRate: codec.clockRate,
+            ...(codec.channels ? { channels: codec.channels } : {}),
+            ...(codec.fmtp ? { fmtp: codec.fmtp } : {}),
+            feedback,
+          },
           ...(rtx ? [{ payloadType: rtx.payload, name: rtx.codec, clockRate: codec.clockRate, fmtp: `apt=${codec.pt}`, feedback: [] }] : []),
         ],
         extensions,

@@ -1,13 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  notFound,
-  type CaptionPartial,
-  type Participant,
-  type TranscriptEngineInfo,
-  type TranscriptGap,
-} from '@consult/shared';
+import { notFound, type CaptionPartial, type Participant, type TranscriptEngineInfo, type TranscriptGap } from '@consult/shared';
 import type { AudioTap, MediaService } from '@consult/sfu';
 import type { Logger } from 'pino';
 import type { ConsultationService } from '../../log/ConsultationService.js';
@@ -144,7 +138,10 @@ export class TranscriptService extends EventEmitter<TranscriptServiceEvents> {
       }
     });
     stream.on('partial', (p) => {
-      this.emit('partial', { consultationId, caption: { speechId: active.speechId, participantId: speaker.id, text: p.text, startedAt: active.clock.wallAt(p.startMs, this.deps.clock()) } });
+      this.emit('partial', {
+        consultationId,
+        caption: { speechId: active.speechId, participantId: speaker.id, text: p.text, startedAt: active.clock.wallAt(p.startMs, this.deps.clock()) },
+      });
     });
     stream.on('final', (f) => {
       this.recordFinal(consultationId, active, f).catch((err: unknown) => this.deps.log.error({ err, consultationId }, 'could not store a transcript segment'));

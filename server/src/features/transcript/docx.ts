@@ -25,7 +25,9 @@ export function minutesDocx(doc: MinutesDocument, language: MinutesLanguage): Bu
   body.push(paragraph(t.attendance, { bold: true, size: 28 }));
   for (const site of doc.attendance) {
     body.push(
-      paragraph(`${site.siteName}　${t.present}：${site.present.map((p) => `${p.name}（${p.role}）`).join('、') || t.none}；${t.absent}：${site.absent.map((p) => p.name).join('、') || t.none}`),
+      paragraph(
+        `${site.siteName}\u3000${t.present}：${site.present.map((p) => `${p.name}（${p.role}）`).join('、') || t.none}；${t.absent}：${site.absent.map((p) => p.name).join('、') || t.none}`,
+      ),
     );
   }
   doc.items.forEach((item, i) => {

@@ -40,8 +40,10 @@ const TEXT = {
     speechType: { speech: '发言', reply: '插话', order: '程序性发言' } as Record<string, string>,
     roles: { moderator: '主持人', member: '委员', studio: '委员工作室', clerk: '记录员', observer: '列席' } as Record<string, string>,
     previous: '修订自已审定版本',
-    passed: (f: number, base: string, share: string, t: number, two: boolean) => (two ? `通过：赞成 ${f} 票，达到${base}${share} ${t} 票` : `通过：赞成 ${f} 票，超过${base}${share} ${t} 票`),
-    failed: (f: number, base: string, share: string, t: number, two: boolean) => (two ? `未通过：赞成 ${f} 票，未达到${base}${share} ${t} 票` : `未通过：赞成 ${f} 票，未超过${base}${share} ${t} 票`),
+    passed: (f: number, base: string, share: string, t: number, two: boolean) =>
+      two ? `通过：赞成 ${f} 票，达到${base}${share} ${t} 票` : `通过：赞成 ${f} 票，超过${base}${share} ${t} 票`,
+    failed: (f: number, base: string, share: string, t: number, two: boolean) =>
+      two ? `未通过：赞成 ${f} 票，未达到${base}${share} ${t} 票` : `未通过：赞成 ${f} 票，未超过${base}${share} ${t} 票`,
     quorumMet: (p: number, r: number) => `出席 ${p} 人，达到法定人数 ${r} 人`,
     quorumMissed: (p: number, r: number) => `表决无效：出席 ${p} 人，未达到法定人数 ${r} 人`,
     elected: (names: string[], t: number) => (names.length > 0 ? `当选：${names.join('、')}（需 ${t} 票）` : `无人当选（需 ${t} 票）`),
@@ -79,7 +81,8 @@ const TEXT = {
     roles: { moderator: 'moderator', member: 'member', studio: 'studio', clerk: 'clerk', observer: 'observer' } as Record<string, string>,
     previous: 'Revises the approved version',
     passed: (f: number, base: string, share: string, t: number, two: boolean) => `Passed: ${f} for, ${two ? 'at least' : 'more than'} ${share} ${base} (${t})`,
-    failed: (f: number, base: string, share: string, t: number, two: boolean) => `Not passed: ${f} for, ${two ? 'short of' : 'not more than'} ${share} ${base} (${t} needed)`,
+    failed: (f: number, base: string, share: string, t: number, two: boolean) =>
+      `Not passed: ${f} for, ${two ? 'short of' : 'not more than'} ${share} ${base} (${t} needed)`,
     quorumMet: (p: number, r: number) => `${p} present; quorum ${r}`,
     quorumMissed: (p: number, r: number) => `Not valid: ${p} present, quorum is ${r}`,
     elected: (names: string[], t: number) => (names.length > 0 ? `Elected: ${names.join(', ')} (${t} votes needed)` : `No one elected (${t} votes needed)`),
@@ -156,7 +159,10 @@ export function buildMinutes(state: ConsultationState, now: number): MinutesDocu
             endedAt: s.endedAt ?? (s.runningSince !== null ? s.grantedAt + speechElapsedMs(s, now) : null),
             type: t.speechType[s.type] ?? s.type,
             offFloor: false,
-            text: segs.map((x) => x.text.trim()).filter(Boolean).join(language === 'zh' ? '' : ' '),
+            text: segs
+              .map((x) => x.text.trim())
+              .filter(Boolean)
+              .join(language === 'zh' ? '' : ' '),
           };
         });
       const offFloor = transcript.segments
@@ -178,13 +184,15 @@ export function buildMinutes(state: ConsultationState, now: number): MinutesDocu
           title: m.definition.title,
           ballot: m.definition.ballot === 'secret' ? t.secret : t.named,
           counts: m.definition.options.map((o) => ({
-            label: m.definition.kind === 'decision' ? (t[o.id as 'for' | 'against' | 'abstain'] ?? o.label) : o.label,
+            label: m.definition.kind === 'decision' && (o.id === 'for' || o.id === 'against' || o.id === 'abstain') ? t[o.id] : o.label,
             votes: m.result!.counts[o.id] ?? 0,
           })),
           passed: m.result!.passed,
           elected: m.result!.elected.map((id) => m.definition.options.find((o) => o.id === id)?.label ?? id),
           rule: ruleSentence(language, m.definition, m.result!),
-          quorum: m.result!.quorum.met ? t.quorumMet(m.result!.quorum.present, m.result!.quorum.required) : t.quorumMissed(m.result!.quorum.present, m.result!.quorum.required),
+          quorum: m.result!.quorum.met
+            ? t.quorumMet(m.result!.quorum.present, m.result!.quorum.required)
+            : t.quorumMissed(m.result!.quorum.present, m.result!.quorum.required),
         }));
       return {
         agendaItemId: itemId,
@@ -228,7 +236,9 @@ export function minutesMarkdown(doc: MinutesDocument, language: MinutesLanguage)
   if (doc.previousHash) lines.push('', `${t.previous}: \`${doc.previousHash}\``);
   lines.push('', `**${t.moderator}**: ${md(doc.moderator.map((m) => `${m.name}（${m.siteName}）`).join('、')) || t.none}`, '', `## ${t.attendance}`, '');
   for (const site of doc.attendance) {
-    lines.push(`- **${md(site.siteName)}**: ${t.present} ${md(site.present.map((p) => `${p.name}（${p.role}）`).join('、')) || t.none}; ${t.absent} ${md(site.absent.map((p) => p.name).join('、')) || t.none}`);
+    lines.push(
+      `- **${md(site.siteName)}**: ${t.present} ${md(site.present.map((p) => `${p.name}（${p.role}）`).join('、')) || t.none}; ${t.absent} ${md(site.absent.map((p) => p.name).join('、')) || t.none}`,
+    );
   }
   doc.items.forEach((item, i) => {
     lines.push('', `## ${i + 1}. ${md(item.title)}`, '', `### ${t.speeches}`, '');
@@ -281,7 +291,9 @@ table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #bbb;padding:
     if (item.motions.length > 0) {
       parts.push(`<h3>${t.motions}</h3>`);
       for (const m of item.motions) {
-        parts.push(`<p><b>${e(m.title)}</b>（${e(m.ballot)}）</p><table><tr>${m.counts.map((c) => `<th>${e(c.label)}</th>`).join('')}</tr><tr>${m.counts.map((c) => `<td>${c.votes}</td>`).join('')}</tr></table>`);
+        parts.push(
+          `<p><b>${e(m.title)}</b>（${e(m.ballot)}）</p><table><tr>${m.counts.map((c) => `<th>${e(c.label)}</th>`).join('')}</tr><tr>${m.counts.map((c) => `<td>${c.votes}</td>`).join('')}</tr></table>`,
+        );
         parts.push(`<p class="rule">${e(m.rule)}</p><p>${e(m.quorum)}</p>`);
       }
     }
@@ -305,6 +317,9 @@ export function speechVtt(state: ConsultationState, speechId: string): string | 
   const cues = state.transcript.segments
     .filter((s) => s.speechId === speechId && s.text.trim() !== '')
     .sort((a, b) => a.startedAt - b.startedAt)
-    .map((s, i) => `${i + 1}\n${vttTime(Math.max(0, s.startedAt - speech.grantedAt))} --> ${vttTime(Math.max(1, s.endedAt - speech.grantedAt))}\n<v ${name.replace(/[<>]/g, '')}>${s.text.replace(/-->/g, '→')}`);
+    .map(
+      (s, i) =>
+        `${i + 1}\n${vttTime(Math.max(0, s.startedAt - speech.grantedAt))} --> ${vttTime(Math.max(1, s.endedAt - speech.grantedAt))}\n<v ${name.replace(/[<>]/g, '')}>${s.text.replace(/-->/g, '→')}`,
+    );
   return ['WEBVTT', '', ...cues.flatMap((c) => [c, ''])].join('\n');
 }

@@ -10,7 +10,13 @@ import type { TranscriptService } from './TranscriptService.js';
  * holder's microphone coming back restarts it); partial captions, final segments, corrections,
  * gaps and the minutes' sign-off go to everyone.
  */
-export function registerTranscriptReactions(deps: { bus: EventBus; media: MediaService; consultations: ConsultationService; transcripts: TranscriptService; audience: Audience }): void {
+export function registerTranscriptReactions(deps: {
+  bus: EventBus;
+  media: MediaService;
+  consultations: ConsultationService;
+  transcripts: TranscriptService;
+  audience: Audience;
+}): void {
   const { media, consultations, transcripts, audience } = deps;
   deps.bus.subscribe('transcript', ({ consultationId, state, events }) => {
     if (events.some(isFloorEvent)) void transcripts.sync(consultationId);

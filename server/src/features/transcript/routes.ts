@@ -84,7 +84,16 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
 
   app.get<{ Params: z.infer<typeof SpeechParams> }>(
     '/api/consultations/:id/speeches/:speechId/captions.vtt',
-    { onRequest: recordKeeper, schema: { summary: 'The captions of one speech as WebVTT', tags: ['minutes'], security: [{ bearer: [] }], params: jsonSchema(SpeechParams), response: errors } },
+    {
+      onRequest: recordKeeper,
+      schema: {
+        summary: 'The captions of one speech as WebVTT',
+        tags: ['minutes'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(SpeechParams),
+        response: errors,
+      },
+    },
     async (request, reply) => {
       const vtt = speechVtt(await state(request.params.id), request.params.speechId);
       if (vtt === null) throw notFound(`speech ${request.params.speechId}`);
@@ -94,7 +103,16 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
 
   app.get<{ Params: z.infer<typeof SegmentParams> }>(
     '/api/consultations/:id/segments/:segmentId/clip.wav',
-    { onRequest: recordKeeper, schema: { summary: 'The audio of one transcript segment (for the clerk)', tags: ['minutes'], security: [{ bearer: [] }], params: jsonSchema(SegmentParams), response: errors } },
+    {
+      onRequest: recordKeeper,
+      schema: {
+        summary: 'The audio of one transcript segment (for the clerk)',
+        tags: ['minutes'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(SegmentParams),
+        response: errors,
+      },
+    },
     async (request, reply) => {
       const s = await state(request.params.id);
       const index = s.transcript.byId[request.params.segmentId];

@@ -89,10 +89,23 @@ describe('attribution', () => {
     // The floor moved to 张委员 at 12_500; the flush of 李委员's last words comes after.
     const tapB = { speechId: 's2', agendaItemId: item1!.id, speaker: zhang, engine: 'pocketsphinx' };
     const late = segmentFromFinal('g1', tapA, clockA, final(1500, 2000, 'last words'), 13_000);
-    expect(late).toMatchObject({ speechId: 's1', participantId: li.id, name: '李委员', siteId: 'city', startedAt: 11_500, endedAt: 12_000, text: 'last words', hasClip: true });
+    expect(late).toMatchObject({
+      speechId: 's1',
+      participantId: li.id,
+      name: '李委员',
+      siteId: 'city',
+      startedAt: 11_500,
+      endedAt: 12_000,
+      text: 'last words',
+      hasClip: true,
+    });
     const clockB = new AudioClock();
     clockB.received(500, 13_000);
-    expect(segmentFromFinal('g2', tapB, clockB, final(0, 500, 'first words'), 13_100)).toMatchObject({ speechId: 's2', participantId: zhang.id, siteId: 'lake' });
+    expect(segmentFromFinal('g2', tapB, clockB, final(0, 500, 'first words'), 13_100)).toMatchObject({
+      speechId: 's2',
+      participantId: zhang.id,
+      siteId: 'lake',
+    });
   });
 });
 
@@ -144,9 +157,19 @@ describe('transcript corrections and sign-off', () => {
 
   it('adds an off-floor entry for a chosen speaker, filed under the agenda item', () => {
     const log = withSpeeches();
-    log.addAll(decideAddEntry(log.state.transcript, clerk, { id: 'o1', agendaItemId: item1!.id, speaker: zhang, text: '会场居民代表意见：支持', at: 8_500 }, 9_000), 9_000);
+    log.addAll(
+      decideAddEntry(log.state.transcript, clerk, { id: 'o1', agendaItemId: item1!.id, speaker: zhang, text: '会场居民代表意见：支持', at: 8_500 }, 9_000),
+      9_000,
+    );
     const entry = log.state.transcript.segments.find((s) => s.id === 'o1')!;
-    expect(entry).toMatchObject({ offFloor: true, speechId: null, participantId: zhang.id, siteId: 'lake', text: '会场居民代表意见：支持', edits: [{ by: clerk.id, at: 9_000 }] });
+    expect(entry).toMatchObject({
+      offFloor: true,
+      speechId: null,
+      participantId: zhang.id,
+      siteId: 'lake',
+      text: '会场居民代表意见：支持',
+      edits: [{ by: clerk.id, at: 9_000 }],
+    });
     const doc = buildMinutes(log.state, 10_000);
     expect(doc.items[0]!.speeches.map((s) => [s.name, s.offFloor])).toEqual([
       ['李委员', false],
@@ -184,7 +207,26 @@ describe('minutes document', () => {
       .add('attendance.joined', { participantId: li.id }, 100)
       .add('attendance.joined', { participantId: zhang.id }, 100)
       .add('floor.granted', speech('s1', li, 1_000), 1_000)
-      .add('transcript.segment', { id: 'g1', agendaItemId: item1!.id, speechId: 's1', participantId: li.id, name: li.name, siteId: 'city', startedAt: 1_500, endedAt: 3_000, text: '同意方案。', recognised: '同意方案。', confidence: null, engine: 'segments', hasClip: false, offFloor: false }, 3_000)
+      .add(
+        'transcript.segment',
+        {
+          id: 'g1',
+          agendaItemId: item1!.id,
+          speechId: 's1',
+          participantId: li.id,
+          name: li.name,
+          siteId: 'city',
+          startedAt: 1_500,
+          endedAt: 3_000,
+          text: '同意方案。',
+          recognised: '同意方案。',
+          confidence: null,
+          engine: 'segments',
+          hasClip: false,
+          offFloor: false,
+        },
+        3_000,
+      )
       .add('floor.ended', { speechId: 's1', endedAt: 4_000, outcome: 'done', by: li.id }, 4_000)
       .add('agenda.advanced', { from: item1!.id, to: item2!.id }, 5_000)
       .add('floor.granted', speech('s2', zhang, 6_000, item2!.id), 6_000);
@@ -220,20 +262,40 @@ describe('minutes document', () => {
     log.add('motion.closed', { motionId: 'm1', closedAt: 8_000, reason: 'moderator', by: chair.id, box: null, result, prevHash: 'b', hash: 'c' }, 8_000);
     const doc = buildMinutes(log.state, 9_000);
     expect(doc.moderator).toEqual([{ name: '王主席', siteName: '市本级' }]);
-    expect(doc.attendance.find((s) => s.siteId === 'lake')).toMatchObject({ present: [{ name: '张委员', role: '委员' }], absent: [{ name: '缺席委员', role: '委员' }] });
+    expect(doc.attendance.find((s) => s.siteId === 'lake')).toMatchObject({
+      present: [{ name: '张委员', role: '委员' }],
+      absent: [{ name: '缺席委员', role: '委员' }],
+    });
     expect(doc.items.map((i) => [i.title, i.speeches.map((s) => s.name)])).toEqual([
       ['加装电梯', ['李委员']],
       ['公交线网', ['张委员']],
     ]);
     expect(doc.items[0]!.speeches[0]).toMatchObject({ text: '同意方案。', startedAt: 1_000, endedAt: 4_000 });
-    expect(doc.items[0]!.motions[0]).toMatchObject({ title: '电梯方案', rule: '通过：赞成 2 票，超过应到委员半数 2 票', counts: [{ label: '赞成', votes: 2 }, { label: '反对', votes: 0 }, { label: '弃权', votes: 0 }] });
+    expect(doc.items[0]!.motions[0]).toMatchObject({
+      title: '电梯方案',
+      rule: '通过：赞成 2 票，超过应到委员半数 2 票',
+      counts: [
+        { label: '赞成', votes: 2 },
+        { label: '反对', votes: 0 },
+        { label: '弃权', votes: 0 },
+      ],
+    });
     const md = minutesMarkdown(doc, 'zh');
     expect(md).toContain('# 协商会 · 会议纪要');
     expect(md).toContain('缺席 缺席委员');
     expect(md).toContain('通过：赞成 2 票，超过应到委员半数 2 票');
     // The brief's example sentence.
-    expect(ruleSentence('zh', definition, { ...result, counts: { for: 31, against: 10, abstain: 4 }, majority: { ...result.majority, base: 55, threshold: 28 }, quorum: { present: 50, members: 55, required: 28, met: true } })).toBe('通过：赞成 31 票，超过应到委员半数 28 票');
-    expect(ruleSentence('zh', definition, { ...result, passed: false, quorum: { present: 1, members: 3, required: 2, met: false } })).toBe('表决无效：出席 1 人，未达到法定人数 2 人');
+    expect(
+      ruleSentence('zh', definition, {
+        ...result,
+        counts: { for: 31, against: 10, abstain: 4 },
+        majority: { ...result.majority, base: 55, threshold: 28 },
+        quorum: { present: 50, members: 55, required: 28, met: true },
+      }),
+    ).toBe('通过：赞成 31 票，超过应到委员半数 28 票');
+    expect(ruleSentence('zh', definition, { ...result, passed: false, quorum: { present: 1, members: 3, required: 2, met: false } })).toBe(
+      '表决无效：出席 1 人，未达到法定人数 2 人',
+    );
     // A DOCX is a zip holding the document with the CJK font named.
     const docx = minutesDocx(doc, 'zh');
     expect(docx.subarray(0, 2).toString()).toBe('PK');
@@ -241,16 +303,33 @@ describe('minutes document', () => {
   });
 
   it('writes a speech’s captions as WebVTT timed from the grant', () => {
-    const log = new Log()
-      .add('floor.granted', speech('s1', li, 10_000), 10_000)
-      .add('transcript.segment', { id: 'g1', agendaItemId: item1!.id, speechId: 's1', participantId: li.id, name: li.name, siteId: 'city', startedAt: 11_000, endedAt: 13_500, text: '第一句', recognised: '第一句', confidence: null, engine: 'x', hasClip: false, offFloor: false }, 13_500);
+    const log = new Log().add('floor.granted', speech('s1', li, 10_000), 10_000).add(
+      'transcript.segment',
+      {
+        id: 'g1',
+        agendaItemId: item1!.id,
+        speechId: 's1',
+        participantId: li.id,
+        name: li.name,
+        siteId: 'city',
+        startedAt: 11_000,
+        endedAt: 13_500,
+        text: '第一句',
+        recognised: '第一句',
+        confidence: null,
+        engine: 'x',
+        hasClip: false,
+        offFloor: false,
+      },
+      13_500,
+    );
     expect(speechVtt(log.state, 's1')).toBe('WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.500\n<v 李委员>第一句\n');
     expect(speechVtt(log.state, 'nope')).toBeNull();
   });
 });
 
 describe('Markdown minutes', () => {
-  it('keep participants\' names and words as text: HTML and Markdown marks escaped, lines kept in their item', () => {
+  it("keep participants' names and words as text: HTML and Markdown marks escaped, lines kept in their item", () => {
     expect(markdownText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
     expect(markdownText('**不是粗体** [link](http://x) # 标题')).toBe('\\*\\*不是粗体\\*\\* \\[link\\](http://x) \\# 标题');
     expect(markdownText('第一段\n\n\n第二段')).toBe('第一段\\\n  第二段');

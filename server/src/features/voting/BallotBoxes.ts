@@ -89,7 +89,11 @@ export class BallotBoxes extends EventEmitter<BallotBoxesEvents> {
    * A secret ballot: decided against the box in arrival order, answered once it is sealed with
    * others (see SecretBox). A retry (same secret, same choices) is answered as the first.
    */
-  async cast(consultationId: string, voter: Participant, input: { motionId: string; choices: string[]; ballotSecret?: string | undefined }): Promise<VoteReceipt> {
+  async cast(
+    consultationId: string,
+    voter: Participant,
+    input: { motionId: string; choices: string[]; ballotSecret?: string | undefined },
+  ): Promise<VoteReceipt> {
     if (!input.ballotSecret) throw new AppError(ErrorCode.VALIDATION, 'a secret ballot needs the ballot secret your device keeps');
     const state = this.consultations.get(consultationId);
     if (!state) throw notFound(`consultation ${consultationId}`);

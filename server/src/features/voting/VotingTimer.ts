@@ -27,12 +27,15 @@ export class VotingTimer {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     if (m.closesAt === null || m.status !== 'open' || this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      closeAtTimeLimit(this.consultations, this.ballots, consultationId, motionId).catch((err: unknown) => {
-        if (!(err instanceof AppError)) this.log.error({ err, consultationId, motionId }, 'could not close a motion at its time limit');
-      });
-    }, Math.max(0, m.closesAt - this.clock()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        closeAtTimeLimit(this.consultations, this.ballots, consultationId, motionId).catch((err: unknown) => {
+          if (!(err instanceof AppError)) this.log.error({ err, consultationId, motionId }, 'could not close a motion at its time limit');
+        });
+      },
+      Math.max(0, m.closesAt - this.clock()),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }

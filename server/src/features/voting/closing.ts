@@ -16,7 +16,14 @@ export async function prepareClose(ballots: BallotBoxes, state: ConsultationStat
 }
 
 /** The close: the result, decided on the state as it is (refused as stale if it closed meanwhile). */
-export function decideCloseMotion(state: ConsultationState, motionId: string, actorId: string | null, reason: 'moderator' | 'timeout', now: number, box: SealedBox | null): Decision<{ motion: MotionView }> {
+export function decideCloseMotion(
+  state: ConsultationState,
+  motionId: string,
+  actorId: string | null,
+  reason: 'moderator' | 'timeout',
+  now: number,
+  box: SealedBox | null,
+): Decision<{ motion: MotionView }> {
   const events = decideClose({ motions: state.motions, now, actorId }, motionId, reason, box);
   const closed = events.reduce((motions, e) => applyMotionEvent(motions, e), { ...state.motions })[motionId]!;
   return { events, reply: { motion: viewOf(closed, box ? { voted: { [motionId]: box.voters }, mine: {} } : null) } };

@@ -14,7 +14,14 @@ import type { VotingTimer } from './VotingTimer.js';
  * turnout goes out at most every TURNOUT_BATCH_MS (a count, never a secret ballot's split), with
  * a roll-call's choices so far for the moderators.
  */
-export function registerVotingReactions(deps: { bus: EventBus; consultations: ConsultationService; ballots: BallotBoxes; timer: VotingTimer; audience: Audience; log: Logger }): void {
+export function registerVotingReactions(deps: {
+  bus: EventBus;
+  consultations: ConsultationService;
+  ballots: BallotBoxes;
+  timer: VotingTimer;
+  audience: Audience;
+  log: Logger;
+}): void {
   const { consultations, ballots, timer, audience, log } = deps;
   const dirty = new Map<string, Set<string>>();
 

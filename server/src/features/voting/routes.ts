@@ -26,7 +26,13 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
     '/api/consultations/:id/motions/:motionId',
     {
       onRequest,
-      schema: { summary: 'A motion: definition, status, turnout and (once closed) the result', tags: ['voting'], security: [{ bearer: [] }], params: jsonSchema(votingSchemas.MotionIdParams), response: errors },
+      schema: {
+        summary: 'A motion: definition, status, turnout and (once closed) the result',
+        tags: ['voting'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(votingSchemas.MotionIdParams),
+        response: errors,
+      },
     },
     async (request) => {
       const m = motion((await deps.consultations.read(request.params.id)).motions, request.params.motionId);
@@ -53,7 +59,8 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
       const motion = state.motions[motionId];
       if (!motion) throw notFound(`motion ${motionId}`);
       const secret = motion.definition.ballot === 'secret';
-      if (secret && motion.status !== 'closed' && request.query.format === 'csv') throw invalidState('a secret ballot’s receipt list is published when the vote closes');
+      if (secret && motion.status !== 'closed' && request.query.format === 'csv')
+        throw invalidState('a secret ballot’s receipt list is published when the vote closes');
       const events = (await deps.consultations.storeRead(id)).filter((e) => isMotionEvent(e) && e.data.motionId === motionId);
       const people = new Map(state.consultation.participants.map((p) => [p.id, p]));
       const audit: MotionAudit = {

@@ -38,11 +38,10 @@ export function verifyMotionAudit(audit: MotionAudit, receiptCode?: string): Ver
 
   const opened = audit.events.find((e) => e.type === 'motion.opened')?.data as { eligible: string[]; members: number } | undefined;
   const closed = audit.events.find((e) => e.type === 'motion.closed')?.data as
-    | { result: MotionResult; box: { entries: number; headHash: string } | null }
-    | undefined;
+    { result: MotionResult; box: { entries: number; headHash: string } | null } | undefined;
 
   let box: Verification['box'] = null;
-  let ballots: string[][] = [];
+  let ballots: string[][];
   if (audit.definition.ballot === 'secret') {
     box = { entries: 0, ok: true, problem: null };
     let head = GENESIS;

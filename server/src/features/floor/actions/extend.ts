@@ -5,5 +5,6 @@ import { floorContext, floorDecision } from './context.js';
 export const extendSpeech = defineAction({
   name: 'floor.extend',
   permission: 'consultation.moderate',
-  decide: (state, { speechId, addMs }, actor, now, _prepared, newId) => floorDecision(state, decideExtend(floorContext(state, actor, now, newId), speechId, addMs), {}),
+  decide: (state, { speechId, addMs }, actor, now, _prepared, newId) =>
+    floorDecision(state, decideExtend(floorContext(state, actor, now, newId), speechId, addMs), {}),
 });

@@ -6,5 +6,6 @@ import { floorContext, floorDecision } from './context.js';
 export const rejectRequest = defineAction({
   name: 'floor.reject',
   permission: 'consultation.moderate',
-  decide: (state, { entryId, reason }, actor, now, _prepared, newId) => floorDecision(state, decideReject(floorContext(state, actor, now, newId), entryId, reason), {}),
+  decide: (state, { entryId, reason }, actor, now, _prepared, newId) =>
+    floorDecision(state, decideReject(floorContext(state, actor, now, newId), entryId, reason), {}),
 });

@@ -5,5 +5,6 @@ import { floorContext, floorDecision } from './context.js';
 export const reorderQueue = defineAction({
   name: 'floor.reorder',
   permission: 'consultation.moderate',
-  decide: (state, { entryId, toIndex }, actor, now, _prepared, newId) => floorDecision(state, decideReorder(floorContext(state, actor, now, newId), entryId, toIndex), {}),
+  decide: (state, { entryId, toIndex }, actor, now, _prepared, newId) =>
+    floorDecision(state, decideReorder(floorContext(state, actor, now, newId), entryId, toIndex), {}),
 });

@@ -6,5 +6,6 @@ import { floorContext, floorDecision } from './context.js';
 export const setLimits = defineAction({
   name: 'floor.setLimits',
   permission: 'consultation.moderate',
-  decide: (state, { agendaItemId, ...limits }, actor, now, _prepared, newId) => floorDecision(state, decideSetLimits(floorContext(state, actor, now, newId), agendaItemId, limits), {}),
+  decide: (state, { agendaItemId, ...limits }, actor, now, _prepared, newId) =>
+    floorDecision(state, decideSetLimits(floorContext(state, actor, now, newId), agendaItemId, limits), {}),
 });

@@ -1,4 +1,3 @@
-import type { DtlsParameters } from '@consult/sfu';
 import { answer, defineAction } from '../../../actions/action.js';
 
 export const connectTransport = defineAction({
@@ -6,7 +5,7 @@ export const connectTransport = defineAction({
   permission: 'media.receive',
   async prepare({ transportId, dtlsParameters }, { consultationId, actor, services }) {
     const room = await services.media.room(consultationId);
-    await room.connectTransport(actor.id, transportId, dtlsParameters as DtlsParameters);
+    await room.connectTransport(actor.id, transportId, dtlsParameters);
   },
   decide: () => answer({}),
 });

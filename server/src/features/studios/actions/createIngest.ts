@@ -8,7 +8,8 @@ import { defineAction } from '../../../actions/action.js';
 export const createIngest = defineAction({
   name: 'ingest.create',
   permission: 'consultation.moderate',
-  authorize: (state, _actor, { studioId }) => void decideCreateIngest(state.consultation, state.studios, { ingestId: 'check', studioId, key: 'check', port: 0 }),
+  authorize: (state, _actor, { studioId }) =>
+    void decideCreateIngest(state.consultation, state.studios, { ingestId: 'check', studioId, key: 'check', port: 0 }),
   prepare: ({ studioId }, { consultationId, services, newId }) => services.studios.openIngest(consultationId, studioId, newId()),
   decide(state, _input, _actor, _now, opened) {
     const { ingestId, studioId, key, port } = opened;

@@ -5,9 +5,13 @@ import { siteOverview } from '../overview.js';
 export const sitesOverview = defineAction({
   name: 'sites.overview',
   permission: 'consultation.moderate',
-  prepare: ({}, { consultationId, services }) =>
-    siteOverview(services.consultations.get(consultationId)!, services.presence.list(consultationId), services.media.existingRoom(consultationId), services.clock(), (studioId) =>
-      services.studios.ingestOf(consultationId, studioId),
+  prepare: (_input, { consultationId, services }) =>
+    siteOverview(
+      services.consultations.get(consultationId)!,
+      services.presence.list(consultationId),
+      services.media.existingRoom(consultationId),
+      services.clock(),
+      (studioId) => services.studios.ingestOf(consultationId, studioId),
     ),
   decide: (_state, _input, _actor, _now, overview) => answer(overview),
 });

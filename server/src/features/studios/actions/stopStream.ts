@@ -4,6 +4,6 @@ import { answer, defineAction } from '../../../actions/action.js';
 export const stopStream = defineAction({
   name: 'stream.stop',
   permission: 'consultation.moderate',
-  prepare: ({}, { consultationId, services }) => services.studios.stopStream(consultationId),
+  prepare: (_input, { consultationId, services }) => services.studios.stopStream(consultationId),
   decide: (_state, _input, _actor, _now, reply) => answer(reply),
 });

@@ -12,7 +12,12 @@ export const addEntry = defineAction({
     if (!speaker) throw notFound(`participant ${input.participantId}`);
     if (input.agendaItemId && !state.consultation.agenda.some((a) => a.id === input.agendaItemId)) throw notFound(`agenda item ${input.agendaItemId}`);
     const id = newId();
-    const events = decideAddEntry(state.transcript, actor, { id, agendaItemId: input.agendaItemId ?? state.floor.agendaItemId, speaker, text: input.text, at: input.at ?? now }, now);
+    const events = decideAddEntry(
+      state.transcript,
+      actor,
+      { id, agendaItemId: input.agendaItemId ?? state.floor.agendaItemId, speaker, text: input.text, at: input.at ?? now },
+      now,
+    );
     return { events, reply: { segment: segmentAfter(state, events, id)! } };
   },
 });

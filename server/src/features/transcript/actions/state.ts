@@ -9,5 +9,11 @@ export const transcriptState = defineAction({
     activeSpeechId: services.transcripts.activeSpeech(consultationId),
   }),
   decide: (state, _input, _actor, _now, live) =>
-    answer({ engine: live.engine, segments: state.transcript.segments, gaps: state.transcript.gaps, minutes: state.transcript.minutes, activeSpeechId: live.activeSpeechId }),
+    answer({
+      engine: live.engine,
+      segments: state.transcript.segments,
+      gaps: state.transcript.gaps,
+      minutes: state.transcript.minutes,
+      activeSpeechId: live.activeSpeechId,
+    }),
 });

@@ -11,9 +11,7 @@ export interface Availability {
 export const POCKETSPHINX_MODEL = 'cmusphinx en-us';
 
 export type Choice =
-  | { engine: 'sherpa-onnx'; model: string }
-  | { engine: 'pocketsphinx'; model: typeof POCKETSPHINX_MODEL }
-  | { engine: 'segments'; model: null };
+  { engine: 'sherpa-onnx'; model: string } | { engine: 'pocketsphinx'; model: typeof POCKETSPHINX_MODEL } | { engine: 'segments'; model: null };
 
 /**
  * The engine for a language: an installed sherpa-onnx model that covers it, else

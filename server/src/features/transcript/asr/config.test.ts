@@ -21,7 +21,13 @@ const bilingual: SherpaModelEntry = {
 describe('chooseEngine', () => {
   const none = { sherpaModels: [], pocketsphinx: false };
   it('prefers an installed sherpa-onnx model that covers the language', () => {
-    const avail = { sherpaModels: [{ name: 'zh-only', languages: ['zh' as const] }, { name: 'both', languages: ['zh' as const, 'en' as const] }], pocketsphinx: true };
+    const avail = {
+      sherpaModels: [
+        { name: 'zh-only', languages: ['zh' as const] },
+        { name: 'both', languages: ['zh' as const, 'en' as const] },
+      ],
+      pocketsphinx: true,
+    };
     expect(chooseEngine('zh', avail)).toEqual({ engine: 'sherpa-onnx', model: 'zh-only' });
     expect(chooseEngine('en', avail)).toEqual({ engine: 'sherpa-onnx', model: 'both' });
   });
@@ -83,17 +89,30 @@ describe('ASR config', () => {
 describe('model detection (install)', () => {
   it('recognises the published bilingual zipformer archive, preferring int8 encoder/joiner and ignoring LM files', () => {
     const names = [
-      'README.md', 'bpe.model', 'bpe.vocab', 'tokens.txt', 'test_wavs',
-      'decoder-epoch-99-avg-1.int8.onnx', 'decoder-epoch-99-avg-1.onnx',
-      'encoder-epoch-99-avg-1.int8.onnx', 'encoder-epoch-99-avg-1.onnx',
-      'joiner-epoch-99-avg-1.int8.onnx', 'joiner-epoch-99-avg-1.onnx',
-      'no-state-epoch-99-avg-1.onnx', 'with-state-epoch-999-avg-1.onnx',
+      'README.md',
+      'bpe.model',
+      'bpe.vocab',
+      'tokens.txt',
+      'test_wavs',
+      'decoder-epoch-99-avg-1.int8.onnx',
+      'decoder-epoch-99-avg-1.onnx',
+      'encoder-epoch-99-avg-1.int8.onnx',
+      'encoder-epoch-99-avg-1.onnx',
+      'joiner-epoch-99-avg-1.int8.onnx',
+      'joiner-epoch-99-avg-1.onnx',
+      'no-state-epoch-99-avg-1.onnx',
+      'with-state-epoch-999-avg-1.onnx',
     ];
     expect(detectModel(names)).toEqual({ type: 'transducer', files: bilingual.files, tokens: 'tokens.txt', bpeVocab: 'bpe.vocab' });
   });
   it('recognises paraformer and zipformer2 CTC models', () => {
-    expect(detectModel(['tokens.txt', 'encoder.int8.onnx', 'decoder.int8.onnx'])).toMatchObject({ type: 'paraformer', files: { encoder: 'encoder.int8.onnx', decoder: 'decoder.int8.onnx' } });
-    expect(detectModel(['tokens.txt', 'ctc-epoch-20-avg-1-chunk-16-left-128.onnx', 'ctc-epoch-20-avg-1-chunk-16-left-128.int8.onnx', 'bpe.model'])).toMatchObject({
+    expect(detectModel(['tokens.txt', 'encoder.int8.onnx', 'decoder.int8.onnx'])).toMatchObject({
+      type: 'paraformer',
+      files: { encoder: 'encoder.int8.onnx', decoder: 'decoder.int8.onnx' },
+    });
+    expect(
+      detectModel(['tokens.txt', 'ctc-epoch-20-avg-1-chunk-16-left-128.onnx', 'ctc-epoch-20-avg-1-chunk-16-left-128.int8.onnx', 'bpe.model']),
+    ).toMatchObject({
       type: 'zipformer2-ctc',
       files: { model: 'ctc-epoch-20-avg-1-chunk-16-left-128.int8.onnx' },
     });

@@ -1,6 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, copyFileSync, readFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  copyFileSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,7 +95,7 @@ export function detectModel(names: string[]): DetectedModel {
     const candidates = onnx.filter((n) => n.startsWith(role)).sort();
     const int8 = candidates.filter((n) => n.includes('.int8.'));
     const float = candidates.filter((n) => !n.includes('.int8.'));
-    return (preferInt8 ? (int8[0] ?? float[0]) : (float[0] ?? int8[0]));
+    return preferInt8 ? (int8[0] ?? float[0]) : (float[0] ?? int8[0]);
   };
   if (!names.includes('tokens.txt')) throw new Error('tokens.txt is missing');
   const encoder = pick('encoder', true);
@@ -94,7 +106,9 @@ export function detectModel(names: string[]): DetectedModel {
   if (encoder && decoder) return { type: 'paraformer', files: { encoder, decoder }, tokens: 'tokens.txt', ...bpeVocab };
   const single = pick('ctc', true) ?? pick('model', true) ?? (onnx.length === 1 ? onnx[0] : undefined);
   if (single && !encoder && !decoder) return { type: 'zipformer2-ctc', files: { model: single }, tokens: 'tokens.txt', ...bpeVocab };
-  throw new Error(`no known sherpa-onnx streaming model in: ${onnx.join(', ') || '(no .onnx file)'} — expected encoder/decoder/joiner (transducer), encoder/decoder (paraformer) or one ctc model (zipformer2 CTC)`);
+  throw new Error(
+    `no known sherpa-onnx streaming model in: ${onnx.join(', ') || '(no .onnx file)'} — expected encoder/decoder/joiner (transducer), encoder/decoder (paraformer) or one ctc model (zipformer2 CTC)`,
+  );
 }
 
 /** Languages from the model's name, e.g. '…-bilingual-zh-en-…' → zh, en. */

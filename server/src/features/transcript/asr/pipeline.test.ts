@@ -52,11 +52,21 @@ const detector = () => createEnergyDetector({ minSilenceMs: 300, minSpeechMs: 10
 describe('PipelineStream', () => {
   it('cuts speech into segments with start/end times and clips', async () => {
     const s = new PipelineStream({ detector: detector(), recogniser: null });
-    const { finals, partials } = run(s, bursts(6000, [[1000, 2000], [3000, 4500]]));
+    const { finals, partials } = run(
+      s,
+      bursts(6000, [
+        [1000, 2000],
+        [3000, 4500],
+      ]),
+    );
     await s.end();
     expect(finals).toHaveLength(2);
     expect(partials).toHaveLength(0);
-    for (const [f, [a, b]] of finals.map((f, i) => [f, [[1000, 2000], [3000, 4500]][i]!] as const)) {
+    const expected: [number, number][] = [
+      [1000, 2000],
+      [3000, 4500],
+    ];
+    for (const [f, [a, b]] of finals.map((f, i) => [f, expected[i]!] as const)) {
       expect(Math.abs(f.startMs - a)).toBeLessThan(150);
       expect(Math.abs(f.endMs - b)).toBeLessThan(150);
       expect(f.text).toBe('');
@@ -125,7 +135,14 @@ describe('PipelineStream', () => {
       release: () => {},
     };
     const s = new PipelineStream({ detector: detector(), recogniser: r });
-    const { finals, errors } = run(s, bursts(8000, [[500, 2000], [3000, 4000], [5000, 6000]]));
+    const { finals, errors } = run(
+      s,
+      bursts(8000, [
+        [500, 2000],
+        [3000, 4000],
+        [5000, 6000],
+      ]),
+    );
     await s.end();
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toBe('engine exploded');

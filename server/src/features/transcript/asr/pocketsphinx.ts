@@ -19,7 +19,8 @@ export interface PocketSphinxOptions {
   args?: string[];
 }
 
-type Ptr = unknown;
+/** An opaque pointer from the native library (koffi). */
+type Ptr = object;
 interface Api {
   init(args: string[]): Ptr;
   startUtt(ps: Ptr): number;

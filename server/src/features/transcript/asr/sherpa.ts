@@ -22,7 +22,13 @@ export interface SherpaEngineOptions {
 /** Zeros appended before the end of an utterance so that the encoder's look-ahead is filled. */
 const TAIL_PADDING = new Float32Array(Math.round(0.4 * ASR_SAMPLE_RATE));
 
-export function buildRecognizerConfig(dataDir: string, entry: SherpaModelEntry, hotwords: string, numThreads = 1, hotwordsScore = 1.5): SherpaOnlineRecognizerConfig {
+export function buildRecognizerConfig(
+  dataDir: string,
+  entry: SherpaModelEntry,
+  hotwords: string,
+  numThreads = 1,
+  hotwordsScore = 1.5,
+): SherpaOnlineRecognizerConfig {
   const p = modelPaths(dataDir, entry);
   const modelConfig: SherpaOnlineRecognizerConfig['modelConfig'] = { tokens: p.tokens, numThreads, provider: 'cpu', debug: false };
   if (entry.type === 'transducer') modelConfig.transducer = { encoder: p.encoder!, decoder: p.decoder!, joiner: p.joiner! };
@@ -113,10 +119,13 @@ export function hotwordsText(hotwords: string[], entry: SherpaModelEntry, info: 
   const unit = entry.modelingUnit ?? 'cjkchar';
   const phrases = new Set<string>();
   for (const raw of hotwords) {
-    let phrase = raw.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim();
+    let phrase = raw
+      .replace(/[\r\n\t]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (!phrase) continue;
     phrase = info.upperLatin ? phrase.toUpperCase() : phrase.toLowerCase();
-    if (unit === 'cjkchar' && ![...phrase.replace(/\s/g, '')].every((c) => info.tokens.has(c))) continue;
+    if (unit === 'cjkchar' && !Array.from(phrase.replace(/\s/g, '')).every((c) => info.tokens.has(c))) continue;
     phrases.add(phrase);
     if (phrases.size >= 200) break;
   }
@@ -150,7 +159,10 @@ export class SherpaEngine {
     } else {
       const started = performance.now();
       r = new (loadSherpa().OnlineRecognizer)(buildRecognizerConfig(this.dataDir, this.entry, text, this.options.numThreads, this.options.hotwordsScore));
-      this.log.info({ model: this.entry.name, hotwords: text ? text.split('\n').length : 0, ms: Math.round(performance.now() - started) }, 'sherpa-onnx model loaded');
+      this.log.info(
+        { model: this.entry.name, hotwords: text ? text.split('\n').length : 0, ms: Math.round(performance.now() - started) },
+        'sherpa-onnx model loaded',
+      );
     }
     this.loaded.set(text, r);
     while (this.loaded.size > (this.options.keepLoaded ?? 2)) this.loaded.delete(this.loaded.keys().next().value!);

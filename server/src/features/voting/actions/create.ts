@@ -18,5 +18,17 @@ function afterCreate(events: ReturnType<typeof decideCreate>) {
   const created = events[0]!;
   if (created.type !== 'motion.created') throw new Error('decideCreate makes motion.created');
   const { definition, hash } = created.data;
-  return { definition, status: 'draft' as const, openedAt: null, closesAt: null, closedAt: null, eligible: [], members: 0, named: {}, result: null, closeReason: null, headHash: hash };
+  return {
+    definition,
+    status: 'draft' as const,
+    openedAt: null,
+    closesAt: null,
+    closedAt: null,
+    eligible: [],
+    members: 0,
+    named: {},
+    result: null,
+    closeReason: null,
+    headHash: hash,
+  };
 }

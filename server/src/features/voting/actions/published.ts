@@ -11,6 +11,7 @@ export const publishedBallots = defineAction({
     if (m.definition.ballot !== 'secret') throw invalidState('only a secret ballot has a published receipt list');
     if (m.status !== 'closed') throw invalidState('the receipt list is published when the vote closes');
   },
-  prepare: ({ motionId }, { consultationId, services }) => services.ballots.published(consultationId, motion(services.consultations.get(consultationId)!.motions, motionId)),
+  prepare: ({ motionId }, { consultationId, services }) =>
+    services.ballots.published(consultationId, motion(services.consultations.get(consultationId)!.motions, motionId)),
   decide: (_state, { motionId }, _actor, _now, ballots) => answer({ motionId, ballots }),
 });

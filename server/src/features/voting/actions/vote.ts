@@ -11,7 +11,8 @@ export const castVote = defineAction({
   name: 'motion.vote',
   permission: 'motion.vote',
   authorize(state, _actor, { motionId, ballotSecret }) {
-    if (motion(state.motions, motionId).definition.ballot === 'named' && ballotSecret !== undefined) throw new AppError(ErrorCode.VALIDATION, 'a named ballot takes no ballot secret');
+    if (motion(state.motions, motionId).definition.ballot === 'named' && ballotSecret !== undefined)
+      throw new AppError(ErrorCode.VALIDATION, 'a named ballot takes no ballot secret');
   },
   async prepare(input, { consultationId, actor, services }): Promise<VoteReceipt | null> {
     const m = motion(services.consultations.get(consultationId)!.motions, input.motionId);
