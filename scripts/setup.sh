@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # espeak-ng, sox: synthesised speech for the transcript tests and bench:asr.
 # pocketsphinx, pocketsphinx-en-us: the English recogniser (libpocketsphinx3 comes with it).
 # poppler-utils: pdftoppm, to look at the rendered PDF minutes in tests.
-APT_PACKAGES=(chromium redis-server ffmpeg fonts-noto-cjk espeak-ng sox pocketsphinx pocketsphinx-en-us poppler-utils)
+# prometheus: promtool, which checks /metrics in the tests (the Prometheus server itself is not started).
+# libreoffice-writer-nogui: opens the Word minutes in the tests (and converts office files to PDF).
+APT_PACKAGES=(chromium redis-server ffmpeg fonts-noto-cjk espeak-ng sox pocketsphinx pocketsphinx-en-us poppler-utils prometheus libreoffice-writer-nogui)
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${APT_PACKAGES[@]}"; do have_pkg "$p" || missing+=("$p"); done

@@ -35,7 +35,7 @@ import { registerVotingReactions } from './features/voting/reactions.js';
 import { registerVotingRoutes } from './features/voting/routes.js';
 import { VotingTimer } from './features/voting/VotingTimer.js';
 import { registerHttpBasics } from './http/basics.js';
-import { Metrics } from './http/metrics.js';
+import { Metrics, countEvents } from './http/metrics.js';
 import { useZodValidation } from './http/schemas.js';
 import { socketAudience } from './signaling/Audience.js';
 import { handshakeGate } from './signaling/handshakeGate.js';
@@ -155,6 +155,8 @@ export async function buildApp(
   paceUpgrades(http.server, undefined, admit);
   const presence = new Presence();
   const audience = socketAudience(io, presence);
+  const metrics = new Metrics(consultations, presence, media);
+  countEvents(metrics, { bus, ballots, studios });
   const attendance = new Attendance({
     consultations,
     presence,
@@ -164,9 +166,20 @@ export async function buildApp(
     graceMs: config.reconnectGraceMs,
     clock,
     log: log.child({ module: 'attendance' }),
+    onReconnect: () => metrics.reconnects.inc(),
   });
   const services: ActionServices = { consultations, media, presence, ballots, studios, transcripts, visibility, clock };
-  const signaling = new Signaling(io, { services, attendance, verifyToken, newId, log: log.child({ module: 'signaling' }) });
+  const signaling = new Signaling(io, {
+    services,
+    attendance,
+    verifyToken,
+    newId,
+    log: log.child({ module: 'signaling' }),
+    answered: (request, code) => {
+      metrics.requests.inc({ request, outcome: code === null ? 'ok' : 'error' });
+      if (code !== null) metrics.errors.inc({ code });
+    },
+  });
 
   // What follows from committed events and from the media server.
   const floorTimer = new FloorTimer(consultations, clock, log.child({ module: 'floor' }));
@@ -182,7 +195,6 @@ export async function buildApp(
   floorTimer.armAll();
   votingTimer.armAll();
 
-  const metrics = new Metrics(consultations, presence, media);
   registerHttpBasics(http, { media, store, metrics, hasClient });
   await registerConsultationRoutes(http, { config, consultations, attendance, issueToken, verifyToken, joinUrl });
   await registerFloorRoutes(http, { config, consultations, clock });

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, SAMPLE, createConsultation, startServer, tokenOf, type Harness } from '../helpers/harness.js';
+import { ADMIN_TOKEN, SAMPLE, createConsultation, joinAs, request, startServer, tokenFor, tokenOf, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -107,20 +108,48 @@ describe('REST contract', () => {
     expect(route.status).toBe(404);
   });
 
+  it('answers an oversized body with 413 that a client still sending sees (not a broken connection)', async () => {
+    const res = await post(JSON.stringify({ title: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1 MB') });
+    const whip = await fetch(`${h.url}/whip/nope`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'content-type': 'application/sdp' },
+      body: 'v=0\r\n' + 'a=x\r\n'.repeat(2 * 1024 * 1024),
+    });
+    expect(whip.status).toBe(413);
+    expect((await whip.json()).error.message).toContain('64 KB');
+  });
+
   it('serves health, Prometheus metrics and a generated OpenAPI document', async () => {
     const health = await fetch(`${h.url}/health`);
     expect(health.status).toBe(200);
+    // Something to count: a request answered, one refused.
+    const c = await createConsultation(h.url);
+    const { socket } = await joinAs(h.url, tokenFor(c, '委员甲'));
+    await request(socket, 'floor.request', {});
+    await request(socket, 'floor.grant', { expectedSpeechId: null });
+    socket.disconnect();
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     for (const name of [
       'consultation_consultations',
       'consultation_participants{role="member"}',
       'consultation_producers',
       'consultation_consumers',
-      'mediasoup_worker_cpu_seconds',
+      'consultation_requests_total{request="floor.request",outcome="ok"} 1',
+      'consultation_errors_total{code="FORBIDDEN"} 1',
+      'mediasoup_worker_cpu_seconds_total',
+      'mediasoup_worker_max_rss_bytes',
       'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
     ]) {
       expect(metrics).toContain(name);
     }
+    // Prometheus's own checker accepts it, with no complaint at all.
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+    expect(promtool.error).toBeUndefined();
+    expect(`${promtool.stdout}${promtool.stderr}`.trim()).toBe('');
+    expect(promtool.status).toBe(0);
     const doc = await (await fetch(`${h.url}/api/docs/json`)).json();
     expect(doc.openapi).toMatch(/^3\./);
     const create = doc.paths['/api/consultations'].post;

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscriptSegment } from '@consult/shared';
 import type { AsrStream, AsrStreamEvents, Transcriber } from '../../server/src/features/transcript/asr/types.js';
@@ -228,8 +230,21 @@ describe('clerk and minutes over socket.io and REST', () => {
     expect(md).toContain('已审定');
     expect((await get('md', tokenFor(c, 'Alice'))).status).toBe(403);
     expect((await get('html')).headers.get('content-type')).toContain('text/html');
-    const docx = Buffer.from(await (await get('docx')).arrayBuffer());
-    expect(docx.subarray(0, 2).toString()).toBe('PK');
+    // LibreOffice opens both Word layouts; its PDF shows the minutes, and the headings become the outline (the navigation pane's).
+    for (const layout of ['plain', 'official']) {
+      const docx = Buffer.from(await (await get(`docx&layout=${layout}`)).arrayBuffer());
+      expect(docx.subarray(0, 2).toString()).toBe('PK');
+      const dir = mkdtempSync(path.join(tmpdir(), 'docx-'));
+      writeFileSync(path.join(dir, 'minutes.docx'), docx);
+      execFileSync(
+        'soffice',
+        [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, path.join(dir, 'minutes.docx')],
+        { stdio: 'ignore', timeout: 120_000 },
+      );
+      expect(execFileSync('pdftotext', [path.join(dir, 'minutes.pdf'), '-']).toString()).toContain('会场居民代表：赞成加装电梯');
+      const outline = execFileSync('pdftohtml', ['-xml', '-stdout', '-i', path.join(dir, 'minutes.pdf')]).toString();
+      expect(outline).toMatch(/<outline>[\s\S]*出席情况[\s\S]*<\/outline>/);
+    }
     const pdf = await get('pdf');
     expect(pdf.status).toBe(200);
     const pdfBytes = Buffer.from(await pdf.arrayBuffer());

@@ -27,6 +27,8 @@ export interface SignalingDeps {
   verifyToken: (token: string) => JoinClaims;
   newId: () => string;
   log: Logger;
+  /** Told of every answer (for the metrics): the request's name, and the error code if it was refused. */
+  answered: (request: string, errorCode: string | null) => void;
 }
 
 /** Requests one socket may make per second before it is told to slow down. */
@@ -59,6 +61,7 @@ export class Signaling {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
       const name = String(event).slice(0, 64);
       const reply = (body: Parameters<AckFn>[0]) => {
+        this.deps.answered(Object.hasOwn(REQUESTS, name) ? name : 'unknown', body.ok ? null : body.error.code);
         if (ack) ack(body);
         else if (!body.ok) socket.emit('request.rejected', { event: name, error: body.error });
       };

@@ -18,4 +18,8 @@ export const AddEntryRequest = z
 
 export const ApproveMinutesRequest = z.object({ version: z.number().int().min(1) }).strict();
 
-export const MinutesQuery = z.object({ format: z.enum(['md', 'html', 'pdf', 'docx', 'json']).default('json') });
+export const MinutesQuery = z.object({
+  format: z.enum(['md', 'html', 'pdf', 'docx', 'json']).default('json'),
+  /** Word only: a plain document, or the layout of Chinese official documents (GB/T 9704-2012). */
+  layout: z.enum(['plain', 'official']).default('plain'),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BALLOT_TYPES, MAJORITY_RULES } from '../voting.js';
+import { BALLOT_TYPES, DEFAULT_QUORUM, MAJORITY_RULES } from '../voting.js';
 
 const id = z.string().min(1).max(128);
 
@@ -16,7 +16,7 @@ export const CreateMotionRequest = z
     ballot: z.enum(BALLOT_TYPES).default('named'),
     majority: z.enum(MAJORITY_RULES).default('simple'),
     abstentionsInBase: z.boolean().default(false),
-    quorum: z.number().min(0).max(0.99).default(0.5),
+    quorum: z.number().min(0).max(0.99).default(DEFAULT_QUORUM),
     timeLimitMs: z.number().int().min(10_000).max(3_600_000).nullable().default(null),
     allowChange: z.boolean().default(true),
   })

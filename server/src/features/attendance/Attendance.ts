@@ -16,6 +16,8 @@ export interface AttendanceDeps {
   graceMs: number;
   clock: () => number;
   log: Logger;
+  /** Someone came back within their reconnect grace (for the metrics). */
+  onReconnect?: () => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class Attendance {
    */
   async arrive(consultationId: string, participant: Participant, socketId: string): Promise<{ replaced: string | undefined }> {
     const { previous } = this.deps.presence.connect(consultationId, participant, socketId, this.deps.clock());
+    if (previous?.status === 'reconnecting') this.deps.onReconnect?.();
     this.dropBrowserMedia(consultationId, participant.id);
     await this.deps.consultations.commit(consultationId, (state) => ({ events: decideArrival(state, participant.id), reply: undefined }));
     return { replaced: previous?.socketId !== socketId ? previous?.socketId : undefined };

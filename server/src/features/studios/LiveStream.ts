@@ -118,7 +118,7 @@ export function ffmpegArgs(options: {
  * of whoever may speak, as HLS (and a recording, and an RTMP push if asked). When the
  * spotlight moves, the pipeline is rebuilt on the same playlist (a discontinuity).
  */
-export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
+export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: ['started' | 'failed'] }> {
   private ffmpeg: ChildProcess | undefined;
   private outputs: RtpOutput[] = [];
   private composition: Composition | null = null;
@@ -204,10 +204,12 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView] }> {
     });
     const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = ffmpeg;
+    this.emit('encoder', 'started');
     let stderr = '';
     ffmpeg.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     ffmpeg.on('exit', (code) => {
       if (this.ffmpeg !== ffmpeg || this.stopping) return;
+      this.emit('encoder', 'failed');
       this.log.warn({ consultationId: this.consultationId, code, stderr }, 'live stream encoder stopped; restarting');
       this.composition = null;
       // The caller re-composes on the next floor change; try once more now with the same inputs.

@@ -24,7 +24,9 @@ import { LiveStream, type Composition } from './LiveStream.js';
 
 export interface StudioServiceEvents {
   /** An ingest point's feed went live or was lost (a change of the encoder, not of the log). */
-  status: [{ consultationId: string; studioId: string }];
+  status: [{ consultationId: string; studioId: string; status: IngestView['status'] }];
+  /** The public stream's encoder started, or failed. */
+  encoder: [{ consultationId: string; outcome: 'started' | 'failed' }];
   /** The public stream started, stopped or changed what it shows. */
   stream: [{ consultationId: string; stream: StreamView }];
 }
@@ -164,7 +166,7 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     const point = new IngestPoint(record.ingestId, consultationId, record.studioId, record.key, () => this.media.room(consultationId), this.log);
     await point.listen(port, this.config.ingest.host);
     this.points.set(record.ingestId, point);
-    point.on('status', () => this.emit('status', { consultationId, studioId: record.studioId }));
+    point.on('status', (status) => this.emit('status', { consultationId, studioId: record.studioId, status }));
     point.on('refused', (reason) => this.log.warn({ ingest: record.ingestId, reason }, 'ingest connection refused'));
     return point;
   }
@@ -271,6 +273,7 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     const stream = new LiveStream(consultationId, this.config.dataDir, { rtmpUrl: options.rtmpUrl ?? null, record: options.record }, this.log);
     this.streams.set(consultationId, stream);
     stream.on('changed', (view) => this.emit('stream', { consultationId, stream: view }));
+    stream.on('encoder', (outcome) => this.emit('encoder', { consultationId, outcome }));
     try {
       await stream.compose(room, this.composition(consultationId), now);
     } catch (err) {

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_QUORUM,
   quorumRequired,
   type ConnectionQuality,
   type IngestView,
@@ -92,6 +93,6 @@ export async function siteOverview(
   });
   const membersInvited = sites.reduce((n, s) => n + s.membersInvited, 0);
   const membersPresent = sites.reduce((n, s) => n + s.membersPresent, 0);
-  const required = quorumRequired(membersInvited, 0.5);
+  const required = quorumRequired(membersInvited, DEFAULT_QUORUM);
   return { sites, quorum: { membersInvited, membersPresent, required, met: membersPresent >= required }, at: now };
 }

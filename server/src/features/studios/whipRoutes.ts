@@ -45,6 +45,7 @@ export async function registerWhipRoutes(app: FastifyInstance, deps: { studios: 
     {
       onRequest: cors,
       preValidation: sdpOnly,
+      bodyLimit: MAX_SDP,
       schema: {
         summary: 'WHIP: publish a studio feed over WebRTC (body: SDP offer; 201 with the SDP answer and Location)',
         tags: ['ingest'],

@@ -1,64 +1,145 @@
 import type { MinutesDocument } from '@consult/shared';
+import {
+  AlignmentType,
+  Document,
+  HeadingLevel,
+  LineRuleType,
+  Packer,
+  PageOrientation,
+  Paragraph,
+  TextRun,
+  convertMillimetersToTwip,
+  type IRunOptions,
+} from 'docx';
 import { clockTime, minutesText, type MinutesLanguage } from './minutes.js';
-import { zip } from './zip.js';
 
-const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** How the Word minutes look: a plain document, or the layout of Chinese official documents (GB/T 9704-2012). */
+export const MINUTES_LAYOUTS = ['plain', 'official'] as const;
+export type MinutesLayout = (typeof MINUTES_LAYOUTS)[number];
 
-/** Chinese text needs an East Asian font named on every run; Noto Sans CJK SC is what Debian ships. */
-const FONT = '<w:rFonts w:ascii="Noto Sans CJK SC" w:hAnsi="Noto Sans CJK SC" w:eastAsia="Noto Sans CJK SC" w:cs="Noto Sans CJK SC"/>';
-
-function paragraph(text: string, options: { style?: string; bold?: boolean; center?: boolean; size?: number } = {}): string {
-  const pPr = [options.style ? `<w:pStyle w:val="${options.style}"/>` : '', options.center ? '<w:jc w:val="center"/>' : ''].join('');
-  const rPr = `<w:rPr>${FONT}${options.bold ? '<w:b/>' : ''}${options.size ? `<w:sz w:val="${options.size}"/><w:szCs w:val="${options.size}"/>` : ''}</w:rPr>`;
-  return `<w:p>${pPr ? `<w:pPr>${pPr}</w:pPr>` : ''}<w:r>${rPr}<w:t xml:space="preserve">${x(text)}</w:t></w:r></w:p>`;
+interface Look {
+  /** Fonts for Chinese text (Word falls back to a similar installed font when one is missing). */
+  fonts: { title: string; heading1: string; heading2: string; body: string; latin: string };
+  /** Sizes in points. */
+  sizes: { title: number; heading1: number; heading2: number; body: number; small: number };
+  /** Page margins in millimetres (A4). */
+  margins: { top: number; bottom: number; left: number; right: number };
+  /** A fixed line height in points, or null for single spacing. */
+  lineHeight: number | null;
+  /** The body's first line indented by two characters, as Chinese prose is. */
+  indent: boolean;
 }
 
-/** The minutes as a Word document (Office Open XML). */
-export function minutesDocx(doc: MinutesDocument, language: MinutesLanguage): Buffer {
+const LOOKS: Record<MinutesLayout, Look> = {
+  plain: {
+    fonts: { title: 'Noto Sans CJK SC', heading1: 'Noto Sans CJK SC', heading2: 'Noto Sans CJK SC', body: 'Noto Sans CJK SC', latin: 'Noto Sans CJK SC' },
+    sizes: { title: 18, heading1: 14, heading2: 12, body: 11, small: 8 },
+    margins: { top: 25.4, bottom: 25.4, left: 25.4, right: 25.4 },
+    lineHeight: null,
+    indent: false,
+  },
+  // GB/T 9704-2012: A4; top margin 37 mm and binding margin 28 mm, a 156 × 225 mm type area; the title in
+  // 2号 (22 pt) 方正小标宋, centred; body in 3号 (16 pt) 仿宋, 22 lines a page (a fixed 28.95 pt line);
+  // first-level headings in 3号 黑体, second-level in 3号 楷体.
+  official: {
+    fonts: { title: '方正小标宋简体', heading1: '黑体', heading2: '楷体', body: '仿宋', latin: 'Times New Roman' },
+    sizes: { title: 22, heading1: 16, heading2: 16, body: 16, small: 10.5 },
+    margins: { top: 37, bottom: 35, left: 28, right: 26 },
+    lineHeight: 28.95,
+    indent: true,
+  },
+};
+
+const halfPoints = (pt: number) => Math.round(pt * 2);
+const font = (eastAsia: string, latin: string) => ({ eastAsia, ascii: latin, hAnsi: latin, cs: latin });
+
+/**
+ * The minutes as a Word document. Headings use Word's own styles (Title, Heading 1 for the
+ * attendance and each agenda item, Heading 2 for speeches and votes), so the navigation pane and
+ * a table of contents work; `official` lays it out as a Chinese official document.
+ */
+export async function minutesDocx(doc: MinutesDocument, language: MinutesLanguage, layout: MinutesLayout = 'plain'): Promise<Buffer> {
   const t = minutesText(language);
-  const body: string[] = [
-    paragraph(`${doc.title} · ${t.minutes}`, { bold: true, center: true, size: 36 }),
-    paragraph(`${t.version} ${doc.version} · ${t[doc.status]}`, { center: true, size: 20 }),
+  const look = LOOKS[layout];
+  const spacing = look.lineHeight === null ? {} : { line: Math.round(look.lineHeight * 20), lineRule: LineRuleType.EXACT };
+  const body = (text: string, options: { bold?: boolean; indent?: boolean; size?: number } = {}) =>
+    new Paragraph({
+      spacing,
+      ...(options.indent && look.indent ? { indent: { firstLine: Math.round(look.sizes.body * 2 * 20) } } : {}),
+      children: [new TextRun({ text, bold: options.bold ?? false, ...(options.size ? { size: halfPoints(options.size) } : {}) } satisfies IRunOptions)],
+    });
+  const heading = (text: string, level: 1 | 2) =>
+    new Paragraph({ heading: level === 1 ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2, spacing, children: [new TextRun(text)] });
+
+  const children: Paragraph[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun(`${doc.title} · ${t.minutes}`)] }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing,
+      children: [new TextRun({ text: `${t.version} ${doc.version} · ${t[doc.status]}`, size: halfPoints(look.sizes.small) })],
+    }),
   ];
-  if (doc.previousHash) body.push(paragraph(`${t.previous}: ${doc.previousHash}`, { size: 16 }));
-  body.push(paragraph(`${t.moderator}：${doc.moderator.map((m) => `${m.name}（${m.siteName}）`).join('、') || t.none}`));
-  body.push(paragraph(t.attendance, { bold: true, size: 28 }));
+  if (doc.previousHash) children.push(body(`${t.previous}: ${doc.previousHash}`, { size: look.sizes.small }));
+  children.push(body(`${t.moderator}：${doc.moderator.map((m) => `${m.name}（${m.siteName}）`).join('、') || t.none}`));
+  children.push(heading(t.attendance, 1));
   for (const site of doc.attendance) {
-    body.push(
-      paragraph(
-        `${site.siteName}\u3000${t.present}：${site.present.map((p) => `${p.name}（${p.role}）`).join('、') || t.none}；${t.absent}：${site.absent.map((p) => p.name).join('、') || t.none}`,
-      ),
-    );
+    const present = site.present.map((p) => `${p.name}（${p.role}）`).join('、') || t.none;
+    const absent = site.absent.map((p) => p.name).join('、') || t.none;
+    children.push(body(`${site.siteName}\u3000${t.present}：${present}；${t.absent}：${absent}`, { indent: true }));
   }
   doc.items.forEach((item, i) => {
-    body.push(paragraph(`${i + 1}. ${item.title}`, { bold: true, size: 28 }));
-    body.push(paragraph(t.speeches, { bold: true }));
-    if (item.speeches.length === 0) body.push(paragraph(t.noSpeech));
+    children.push(heading(`${i + 1}. ${item.title}`, 1));
+    children.push(heading(t.speeches, 2));
+    if (item.speeches.length === 0) children.push(body(t.noSpeech, { indent: true }));
     for (const s of item.speeches) {
-      body.push(paragraph(`${s.name}（${s.siteName}，${s.type}，${clockTime(s.startedAt)}${s.endedAt ? `–${clockTime(s.endedAt)}` : ''}）`, { bold: true }));
-      body.push(paragraph(s.text || t.noText));
+      children.push(body(`${s.name}（${s.siteName}，${s.type}，${clockTime(s.startedAt)}${s.endedAt ? `–${clockTime(s.endedAt)}` : ''}）`, { bold: true }));
+      for (const line of (s.text || t.noText).split(/\r?\n/).filter((l) => l.trim() !== '')) children.push(body(line, { indent: true }));
     }
     if (item.motions.length > 0) {
-      body.push(paragraph(t.motions, { bold: true }));
+      children.push(heading(t.motions, 2));
       for (const m of item.motions) {
-        body.push(paragraph(`${m.title}（${m.ballot}）：${m.counts.map((c) => `${c.label} ${c.votes}`).join('，')}`));
-        body.push(paragraph(`${m.rule}。${m.quorum}。`, { bold: true }));
+        children.push(body(`${m.title}（${m.ballot}）：${m.counts.map((c) => `${c.label} ${c.votes}`).join('，')}`, { indent: true }));
+        children.push(body(`${m.rule}。${m.quorum}。`, { bold: true, indent: true }));
       }
     }
   });
-  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body.join('')}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr></w:body></w:document>`;
-  return zip([
-    {
-      name: '[Content_Types].xml',
-      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+
+  const document = new Document({
+    creator: 'consultation',
+    title: `${doc.title} · ${t.minutes}`,
+    styles: {
+      default: {
+        document: { run: { font: font(look.fonts.body, look.fonts.latin), size: halfPoints(look.sizes.body) } },
+        title: {
+          run: { font: font(look.fonts.title, look.fonts.latin), size: halfPoints(look.sizes.title), bold: layout === 'plain' },
+          paragraph: { spacing: { after: 240 } },
+        },
+        heading1: {
+          run: { font: font(look.fonts.heading1, look.fonts.latin), size: halfPoints(look.sizes.heading1), bold: layout === 'plain' },
+          paragraph: { spacing: { before: 240, after: 120 }, outlineLevel: 0 },
+        },
+        heading2: {
+          run: { font: font(look.fonts.heading2, look.fonts.latin), size: halfPoints(look.sizes.heading2), bold: layout === 'plain' },
+          paragraph: { spacing: { before: 120, after: 60 }, outlineLevel: 1 },
+        },
+      },
     },
-    {
-      name: '_rels/.rels',
-      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
-    },
-    { name: 'word/document.xml', data: document },
-  ]);
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: convertMillimetersToTwip(210), height: convertMillimetersToTwip(297), orientation: PageOrientation.PORTRAIT },
+            margin: {
+              top: convertMillimetersToTwip(look.margins.top),
+              bottom: convertMillimetersToTwip(look.margins.bottom),
+              left: convertMillimetersToTwip(look.margins.left),
+              right: convertMillimetersToTwip(look.margins.right),
+            },
+          },
+        },
+        children,
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
 }

@@ -75,7 +75,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
           return reply
             .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
             .header('content-disposition', `attachment; filename="${name}.docx"`)
-            .send(minutesDocx(document, language));
+            .send(await minutesDocx(document, language, request.query.layout));
         default:
           return { minutes, hash: locked?.hash ?? null, document };
       }

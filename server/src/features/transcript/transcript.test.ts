@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { AppError, type Participant } from '@consult/shared';
 import type { StoredEvent } from '../../store/EventStore.js';
@@ -296,10 +297,31 @@ describe('minutes document', () => {
     expect(ruleSentence('zh', definition, { ...result, passed: false, quorum: { present: 1, members: 3, required: 2, met: false } })).toBe(
       '表决无效：出席 1 人，未达到法定人数 2 人',
     );
-    // A DOCX is a zip holding the document with the CJK font named.
-    const docx = minutesDocx(doc, 'zh');
-    expect(docx.subarray(0, 2).toString()).toBe('PK');
-    expect(docx.includes(Buffer.from('word/document.xml'))).toBe(true);
+  });
+
+  it('writes the Word minutes with heading styles (navigation pane, table of contents), plain or as an official document', async () => {
+    const log = new Log()
+      .add('floor.granted', speech('s1', li, 10_000), 10_000)
+      .add('floor.ended', { speechId: 's1', endedAt: 20_000, outcome: 'done', by: li.id }, 20_000);
+    const doc = buildMinutes(log.state, 30_000);
+    const parts = (buffer: Buffer) => {
+      const files = unzipSync(new Uint8Array(buffer));
+      return { document: strFromU8(files['word/document.xml']!), styles: strFromU8(files['word/styles.xml']!) };
+    };
+    const plain = parts(await minutesDocx(doc, 'zh'));
+    // The title, the attendance and each agenda item are headings Word knows, not bold paragraphs.
+    expect(plain.document).toContain('<w:pStyle w:val="Title"/>');
+    expect(plain.document.match(/<w:pStyle w:val="Heading1"\/>/g)?.length).toBe(1 + doc.items.length);
+    expect(plain.document).toContain('<w:pStyle w:val="Heading2"/>');
+    expect(plain.styles).toMatch(/w:styleId="Heading1"[\s\S]*?<w:outlineLvl w:val="0"\/>/);
+    expect(plain.styles).toMatch(/w:styleId="Heading2"[\s\S]*?<w:outlineLvl w:val="1"\/>/);
+    expect(plain.styles).toContain('Noto Sans CJK SC');
+    const official = parts(await minutesDocx(doc, 'zh', 'official'));
+    // GB/T 9704: 方正小标宋 title, 仿宋 body, 黑体 and 楷体 headings; top margin 37 mm, binding margin 28 mm (in twips).
+    for (const name of ['方正小标宋简体', '仿宋', '黑体', '楷体']) expect(official.styles).toContain(name);
+    const margin = (side: string) => Number(new RegExp(`<w:pgMar[^>]*w:${side}="(\\d+)"`).exec(official.document)?.[1]);
+    expect(Math.abs(margin('top') - (37 / 25.4) * 1440)).toBeLessThan(5);
+    expect(Math.abs(margin('left') - (28 / 25.4) * 1440)).toBeLessThan(5);
   });
 
   it('writes a speech’s captions as WebVTT timed from the grant', () => {
