@@ -65,8 +65,16 @@ export interface SiteOverview {
 }
 
 /** The public live stream (HLS) and its recording. */
+/** The public stream's encoder: starting, writing segments, or failed and being retried. */
+export type EncoderStatus = 'starting' | 'running' | 'restarting';
+
 export interface StreamView {
+  /** A broadcast is on (the moderator started it and has not stopped it). */
   live: boolean;
+  /** While live: whether the public actually gets a picture (`running`), or the encoder is failing and retried. */
+  encoder: EncoderStatus | null;
+  /** Failures in a row of the encoder (0 while it runs steadily). */
+  retries: number;
   /** Public HLS playlist URL (relative to the server). */
   hlsUrl: string | null;
   /** Public viewer page (relative). */

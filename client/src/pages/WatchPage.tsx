@@ -70,6 +70,11 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
     let lastTime = -1;
     let lastProgressAt = 0;
 
+    const broadcastOn = () =>
+      fetch(`/live/${encodeURIComponent(consultationId)}/info`, { cache: 'no-store' })
+        .then((response) => response.ok)
+        .catch(() => false);
+
     const schedule = (ms: number) => {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => void look(), ms);
@@ -90,8 +95,9 @@ export function WatchPage({ consultationId }: { consultationId: string }) {
         void attach();
         return;
       }
-      // The first sight of a playlist needs a second look; nothing (or the same) means no stream now.
-      if (text === null || lastPlaylist !== null) setPhase(played ? 'interrupted' : 'offline');
+      // The first sight of a playlist needs a second look; nothing (or the same) means no picture now:
+      // if the broadcast is on (its info answers), it is interrupted (the encoder is being restarted), not over.
+      if (text === null || lastPlaylist !== null) setPhase(played || (await broadcastOn()) ? 'interrupted' : 'offline');
       lastPlaylist = text;
       schedule(text === null ? POLL_MS : 2000);
     };

@@ -59,8 +59,11 @@ export function registerHttpBasics(http: FastifyInstance, deps: { media: MediaSe
       body = error.toBody();
       status = STATUS_BY_CODE[error.code];
     } else if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const limit = request.routeOptions.bodyLimit ?? 1024 * 1024;
-      body = { code: ErrorCode.PAYLOAD_TOO_LARGE, message: `request body is too large (limit ${limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`})` };
+      const limit = request.routeOptions.bodyLimit;
+      body = {
+        code: ErrorCode.PAYLOAD_TOO_LARGE,
+        message: `request body is too large (limit ${limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`})`,
+      };
       status = 413;
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own refusals: malformed JSON, wrong content type, empty body…

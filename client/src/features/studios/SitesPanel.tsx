@@ -55,7 +55,8 @@ function StreamSection() {
         <h3 id="studios-stream-title" className="studios-section__title">
           {t('studios.stream.title')}
         </h3>
-        {live && <span className="live-badge live-badge--small">{t('studios.stream.live')}</span>}
+        {live && stream?.encoder === 'restarting' && <span className="live-badge live-badge--small live-badge--down">{t('studios.stream.interrupted')}</span>}
+        {live && stream?.encoder !== 'restarting' && <span className="live-badge live-badge--small">{t('studios.stream.live')}</span>}
       </div>
       {live ? <LiveStream /> : <StartStreamForm />}
     </section>
@@ -143,7 +144,13 @@ function LiveStream() {
   };
 
   return (
-    <div className="studios-form" data-testid="stream-status">
+    <div className="studios-form" data-testid="stream-status" data-encoder={stream.encoder ?? ''}>
+      {stream.encoder === 'restarting' && (
+        <p className="note note--warn" role="alert" data-testid="stream-encoder-down">
+          {t('studios.stream.interruptedHint', { count: stream.retries })}
+        </p>
+      )}
+      {stream.encoder === 'starting' && <p className="note">{t('studios.stream.connecting')}</p>}
       <ul className="studios-facts">
         {stream.startedAt !== null && <li>{t('studios.stream.since', { time: formatClock(Math.max(0, now - stream.startedAt), 'down') })}</li>}
         <li>{showing ? t('studios.stream.showing', { name: showing }) : t('studios.stream.showingNone')}</li>

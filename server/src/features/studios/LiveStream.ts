@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaRoom, RtpOutput } from '@consult/sfu';
-import type { RecordingInfo, StreamView } from '@consult/shared';
+import type { EncoderStatus, RecordingInfo, StreamView } from '@consult/shared';
+import { endProcess, running } from './processes.js';
 import type { Logger } from 'pino';
 
 /** What goes on the public stream: one video and the audio of whoever may speak. */
@@ -58,9 +59,11 @@ export function ffmpegArgs(options: {
   recordFile: string | null;
   rtmpUrl: string | null;
 }): string[] {
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts', '-reorder_queue_size', '100'];
+  const args = ['-hide_banner', '-loglevel', 'error'];
   const usesSdp = options.hasVideo || options.audioInputs > 0;
-  if (usesSdp) args.push('-i', options.sdp);
+  // Input options belong to the input they come before: the RTP ones to the SDP input only (the
+  // generated slate and silence inputs refuse them: "Option reorder_queue_size not found").
+  if (usesSdp) args.push('-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts', '-reorder_queue_size', '100', '-i', options.sdp);
   let next = usesSdp ? 1 : 0;
   const filters: string[] = [];
   let videoLabel: string;
@@ -113,24 +116,42 @@ export function ffmpegArgs(options: {
   return args;
 }
 
+/** How long a stopped encoder may take to finish its files: SIGINT, then SIGKILL. */
+const STOP_GRACE_MS = 5000;
+/** When the picture moves, the old encoder gets less: the new one is waiting. */
+const REBUILD_GRACE_MS = 2000;
+/** Retries after a failure wait 1 s, 2 s, 4 s… up to this. */
+const MAX_RETRY_DELAY_MS = 30_000;
+/** An encoder that ran this long before failing was stable: the backoff starts again. */
+const STABLE_MS = 30_000;
+
 /**
- * The public live stream of one consultation: the spotlighted video with the mixed audio
- * of whoever may speak, as HLS (and a recording, and an RTMP push if asked). When the
- * spotlight moves, the pipeline is rebuilt on the same playlist (a discontinuity).
+ * The public live stream of one consultation: the spotlighted video with the mixed audio of
+ * whoever may speak, as HLS (and a recording, and an RTMP push if asked). When the spotlight
+ * moves, the pipeline is rebuilt on the same playlist (a discontinuity).
+ *
+ * What it says is the truth: `encoder` is `running` only once segments are being written; an
+ * encoder that fails is `restarting` and is retried with backoff for as long as the broadcast is
+ * on (`retry`, given by the owner, rebuilds from the spotlight as it is then). Every encoder it
+ * starts is ended (SIGINT, then SIGKILL), also at `stop()`.
  */
 export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: ['started' | 'failed'] }> {
   private ffmpeg: ChildProcess | undefined;
+  /** Every encoder started and not yet exited (an old one may still be finishing its files). */
+  private readonly encoders = new Set<ChildProcess>();
   private outputs: RtpOutput[] = [];
   private composition: Composition | null = null;
   private startedAt: number | null = null;
   private recordFile: string | null = null;
   private stopping = false;
-  private restarts = 0;
+  private encoder: EncoderStatus | null = null;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly consultationId: string,
     private readonly dataDir: string,
-    private readonly options: { rtmpUrl: string | null; record: boolean },
+    private readonly options: { rtmpUrl: string | null; record: boolean; retry: () => void },
     private readonly log: Logger,
   ) {
     super();
@@ -144,6 +165,8 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: [
     const live = this.startedAt !== null && !this.stopping;
     return {
       live,
+      encoder: live ? this.encoder : null,
+      retries: live ? this.failures : 0,
       hlsUrl: live ? `/live/${this.consultationId}/index.m3u8` : null,
       watchUrl: live ? `/watch/${this.consultationId}` : null,
       startedAt: this.startedAt,
@@ -153,12 +176,19 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: [
     };
   }
 
-  /** Starts or rebuilds the pipeline for a composition (no-op if it is the same). */
+  private setEncoder(status: EncoderStatus): void {
+    if (this.encoder === status) return;
+    this.encoder = status;
+    this.emit('changed', this.view());
+  }
+
+  /** Starts or rebuilds the pipeline for a composition (no-op if it is the same and running). */
   async compose(room: MediaRoom, composition: Composition, now: number): Promise<void> {
     if (this.stopping) return;
     const same = this.composition && JSON.stringify(this.composition) === JSON.stringify(composition) && this.ffmpeg !== undefined && running(this.ffmpeg);
     if (same) return;
-    this.teardown();
+    clearTimeout(this.retryTimer);
+    await this.teardown(REBUILD_GRACE_MS);
     this.composition = composition;
     if (this.startedAt === null) {
       // A new broadcast starts on a fresh playlist: the last one ended with #EXT-X-ENDLIST.
@@ -178,13 +208,12 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: [
       if (composition.video) await add(composition.video.producerId, 'video');
       for (const a of composition.audio) await add(a.producerId, 'audio');
     } catch (err) {
-      this.teardown();
+      await this.teardown(REBUILD_GRACE_MS);
       throw err;
     }
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may run while the inputs are set up
     if (this.stopping) {
-      // stop() ran while the inputs were being set up.
-      this.teardown();
+      await this.teardown(REBUILD_GRACE_MS);
       return;
     }
     const sdp = path.join(this.hlsDir, 'input.sdp');
@@ -204,62 +233,80 @@ export class LiveStream extends EventEmitter<{ changed: [StreamView]; encoder: [
     });
     const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = ffmpeg;
+    this.encoders.add(ffmpeg);
+    const spawnedAt = Date.now();
     this.emit('encoder', 'started');
+    this.setEncoder('starting');
     let stderr = '';
     ffmpeg.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    ffmpeg.on('exit', (code) => {
+    ffmpeg.on('exit', (code, signal) => {
+      this.encoders.delete(ffmpeg);
       if (this.ffmpeg !== ffmpeg || this.stopping) return;
-      this.emit('encoder', 'failed');
-      this.log.warn({ consultationId: this.consultationId, code, stderr }, 'live stream encoder stopped; restarting');
-      this.composition = null;
-      // The caller re-composes on the next floor change; try once more now with the same inputs.
-      if (this.restarts++ < 5) setTimeout(() => void this.compose(room, composition, Date.now()).catch(() => undefined), 1000).unref();
+      this.ffmpeg = undefined;
+      this.onFailure(`exited with ${code ?? signal ?? 'nothing'}: ${stderr.trim().slice(-400)}`, Date.now() - spawnedAt);
     });
+    void this.watchFirstSegment(ffmpeg, spawnedAt);
     // Let ffmpeg bind its ports, then let the media flow and ask for a keyframe to start on.
     await new Promise((r) => setTimeout(r, 400));
     for (const output of this.outputs) await output.start();
     this.emit('changed', this.view());
   }
 
-  private teardown(): void {
+  /**
+   * The encoder counts as running once it writes a segment (until then it is `starting`: an H.264
+   * feed gives the encoder nothing to start on before its next key frame).
+   */
+  private async watchFirstSegment(ffmpeg: ChildProcess, spawnedAt: number): Promise<void> {
+    const playlist = path.join(this.hlsDir, 'index.m3u8');
+    while (this.ffmpeg === ffmpeg && running(ffmpeg)) {
+      const stat = await fs.stat(playlist).catch(() => undefined);
+      if (stat && stat.mtimeMs >= spawnedAt) {
+        this.setEncoder('running');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** The encoder failed: say so, and try again after a backoff (reset once an encoder was stable). */
+  private onFailure(reason: string, ranMs: number): void {
+    this.emit('encoder', 'failed');
+    this.composition = null;
+    void this.teardown(REBUILD_GRACE_MS);
+    this.failures = ranMs >= STABLE_MS ? 1 : this.failures + 1;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** (this.failures - 1));
+    this.log.warn({ consultationId: this.consultationId, reason, retryInMs: delay, failures: this.failures }, 'live stream encoder stopped; retrying');
+    this.setEncoder('restarting');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopping) this.options.retry();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Closes the inputs and ends the current encoder (it may finish its files within `graceMs`). */
+  private async teardown(graceMs: number): Promise<void> {
     for (const output of this.outputs) output.close();
     this.outputs = [];
-    if (this.ffmpeg && running(this.ffmpeg)) this.ffmpeg.kill('SIGINT');
+    const ffmpeg = this.ffmpeg;
     this.ffmpeg = undefined;
+    if (ffmpeg) await endProcess(ffmpeg, 'SIGINT', graceMs);
   }
 
   async stop(): Promise<RecordingInfo[]> {
     this.stopping = true;
-    const ffmpeg = this.ffmpeg;
-    this.teardown();
-    // ffmpeg finishes its files on SIGINT; one that does not exit in time is killed.
-    if (ffmpeg && !(await exited(ffmpeg, 5000))) {
-      this.log.warn({ consultationId: this.consultationId }, 'live stream encoder did not stop on SIGINT; killing it');
-      ffmpeg.kill('SIGKILL');
-      await exited(ffmpeg, 2000);
-    }
+    clearTimeout(this.retryTimer);
+    await this.teardown(STOP_GRACE_MS);
+    // An encoder still finishing from a rebuild is ended too: nothing outlives the stream.
+    await Promise.all([...this.encoders].map((child) => endProcess(child, 'SIGINT', STOP_GRACE_MS)));
     await fs.appendFile(path.join(this.hlsDir, 'index.m3u8'), '#EXT-X-ENDLIST\n').catch(() => undefined);
     const view = this.view();
     this.startedAt = null;
     this.composition = null;
-    this.emit('changed', { ...view, live: false, hlsUrl: null, watchUrl: null });
+    this.encoder = null;
+    this.emit('changed', { ...view, live: false, encoder: null, hlsUrl: null, watchUrl: null });
     return listRecordings(this.dataDir, this.consultationId);
   }
-}
-
-function running(p: ChildProcess): boolean {
-  return p.exitCode === null && p.signalCode === null;
-}
-
-function exited(p: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (!running(p)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    p.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 export async function listRecordings(dataDir: string, consultationId: string): Promise<RecordingInfo[]> {

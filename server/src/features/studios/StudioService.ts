@@ -256,6 +256,8 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     return (
       this.streams.get(consultationId)?.view() ?? {
         live: false,
+        encoder: null,
+        retries: 0,
         hlsUrl: null,
         watchUrl: null,
         startedAt: null,
@@ -270,7 +272,12 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     if (!this.consultations.get(consultationId)) throw notFound(`consultation ${consultationId}`);
     if (this.streams.has(consultationId)) throw invalidState('the live stream is already running');
     const room = await this.media.room(consultationId);
-    const stream = new LiveStream(consultationId, this.config.dataDir, { rtmpUrl: options.rtmpUrl ?? null, record: options.record }, this.log);
+    const stream = new LiveStream(
+      consultationId,
+      this.config.dataDir,
+      { rtmpUrl: options.rtmpUrl ?? null, record: options.record, retry: () => void this.recompose(consultationId) },
+      this.log,
+    );
     this.streams.set(consultationId, stream);
     stream.on('changed', (view) => this.emit('stream', { consultationId, stream: view }));
     stream.on('encoder', (outcome) => this.emit('encoder', { consultationId, outcome }));

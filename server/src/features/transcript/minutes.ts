@@ -309,17 +309,36 @@ const vttTime = (ms: number) => {
   return `${pad(h)}:${pad(m)}:${pad(s)}.${String(Math.floor(ms % 1000)).padStart(3, '0')}`;
 };
 
-/** The captions of one speech as WebVTT, timed from the grant. */
+/**
+ * Text as a WebVTT cue carries it: `&`, `<` and `>` as character references, no `-->`, and no blank
+ * line (a blank line ends the cue; a clerk's correction may hold one).
+ */
+export function vttText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/-->/g, '→')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+/** The captions of one speech as WebVTT, timed from the grant, each cue voiced by the speaker. */
 export function speechVtt(state: ConsultationState, speechId: string): string | null {
   const speech = state.floor.speech?.id === speechId ? state.floor.speech : state.floor.speeches.find((s) => s.id === speechId);
   if (!speech) return null;
   const name = state.consultation.participants.find((p) => p.id === speech.participantId)?.name ?? speech.participantId;
+  // A voice's annotation ends at `>` and may not hold a line break.
+  const voice = vttText(name).replace(/\n/g, ' ');
   const cues = state.transcript.segments
-    .filter((s) => s.speechId === speechId && s.text.trim() !== '')
+    .filter((s) => s.speechId === speechId && vttText(s.text) !== '')
     .sort((a, b) => a.startedAt - b.startedAt)
-    .map(
-      (s, i) =>
-        `${i + 1}\n${vttTime(Math.max(0, s.startedAt - speech.grantedAt))} --> ${vttTime(Math.max(1, s.endedAt - speech.grantedAt))}\n<v ${name.replace(/[<>]/g, '')}>${s.text.replace(/-->/g, '→')}`,
-    );
+    .map((s, i) => {
+      const start = Math.max(0, s.startedAt - speech.grantedAt);
+      const end = Math.max(start + 1, s.endedAt - speech.grantedAt);
+      return `${i + 1}\n${vttTime(start)} --> ${vttTime(end)}\n<v ${voice}>${vttText(s.text)}`;
+    });
   return ['WEBVTT', '', ...cues.flatMap((c) => [c, ''])].join('\n');
 }
