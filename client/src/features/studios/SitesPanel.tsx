@@ -55,8 +55,8 @@ function StreamSection() {
         <h3 id="studios-stream-title" className="studios-section__title">
           {t('studios.stream.title')}
         </h3>
-        {live && stream?.encoder === 'restarting' && <span className="live-badge live-badge--small live-badge--down">{t('studios.stream.interrupted')}</span>}
-        {live && stream?.encoder !== 'restarting' && <span className="live-badge live-badge--small">{t('studios.stream.live')}</span>}
+        {live && stream.encoder === 'restarting' && <span className="live-badge live-badge--small live-badge--down">{t('studios.stream.interrupted')}</span>}
+        {live && stream.encoder !== 'restarting' && <span className="live-badge live-badge--small">{t('studios.stream.live')}</span>}
       </div>
       {live ? <LiveStream /> : <StartStreamForm />}
     </section>
