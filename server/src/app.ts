@@ -36,7 +36,7 @@ import { registerVotingRoutes } from './features/voting/routes.js';
 import { VotingTimer } from './features/voting/VotingTimer.js';
 import { registerHttpBasics } from './http/basics.js';
 import { Metrics, countEvents } from './http/metrics.js';
-import { useZodValidation } from './http/schemas.js';
+import { operationIdOf, useZodValidation } from './http/schemas.js';
 import { socketAudience } from './signaling/Audience.js';
 import { handshakeGate } from './signaling/handshakeGate.js';
 import { Presence } from './signaling/Presence.js';
@@ -117,10 +117,23 @@ export async function buildApp(
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   useZodValidation(http);
+  // Every documented route gets an operationId from its method and path (OpenAPI clients name their calls by it).
+  http.addHook('onRoute', (route) => {
+    const schema = (route.schema ?? {}) as { hide?: boolean; operationId?: string };
+    if (schema.hide) return;
+    const method = Array.isArray(route.method) ? route.method[0]! : route.method;
+    route.schema = { ...schema, operationId: schema.operationId ?? operationIdOf(method, route.url) };
+  });
   const hasClient = existsSync(path.join(config.clientDir, 'index.html'));
   await http.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Remote consultation API', version: '0.1.0', description: 'Create consultations and issue join links; read their state.' },
+      info: {
+        title: 'Remote consultation API',
+        version: '0.1.0',
+        description: 'Create consultations and issue join links; read their state.',
+        license: { name: 'Proprietary: the committee platform’s own' },
+      },
+      servers: [{ url: config.publicUrl ?? '/', description: 'This server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, SAMPLE, createConsultation, joinAs, request, startServer, tokenFor, tokenOf, type Harness } from '../helpers/harness.js';
+import { ADMIN_TOKEN, SAMPLE, createConsultation, joinAs, request, startServer, tempDir, tokenFor, tokenOf, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -161,5 +164,30 @@ describe('REST contract', () => {
       'observer',
     ]);
     expect(doc.paths['/api/consultations/{id}'].get).toBeDefined();
+  });
+
+  it('publishes an OpenAPI document that swagger-parser validates and redocly lints with no error', async () => {
+    const doc = await (await fetch(`${h.url}/api/docs/json`)).json();
+    await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
+    const file = path.join(tempDir(), 'openapi.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const lint = spawnSync(path.resolve('node_modules/.bin/redocly'), ['lint', file, '--format=json'], { encoding: 'utf8' });
+    const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    expect(report.problems.filter((p) => p.ruleId !== 'info-license-strict')).toEqual([]);
+    expect(report.totals.errors).toBe(0);
+    // Every operation is named and documents a success.
+    for (const [route, operations] of Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>)) {
+      for (const [method, op] of Object.entries(operations)) {
+        expect(op.operationId, `${method} ${route}`).toBeTruthy();
+        expect(Object.keys(op.responses).some((code) => code.startsWith('2')), `${method} ${route}`).toBe(true);
+      }
+    }
+    expect(doc.paths['/whip/{ingestId}'].post.responses['415']).toBeDefined();
+    expect(doc.paths['/api/consultations/{id}/minutes'].get.responses['400']).toBeDefined();
+  });
+
+  it('answers 404 for the recordings of a consultation it does not hold', async () => {
+    const res = await fetch(`${h.url}/api/consultations/nope/recordings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(404);
   });
 });

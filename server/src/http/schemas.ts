@@ -31,3 +31,32 @@ export function useZodValidation(app: FastifyInstance): void {
   // Replies are plain JSON; response schemas are there for the documentation.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 }
+
+/** A documented answer that is not JSON (or not only): one schema per content type, strings or binary. */
+export function rawReply(description: string, content: Record<string, 'text' | 'binary' | 'json'>, headers?: Record<string, string>): Record<string, unknown> {
+  return {
+    description,
+    content: Object.fromEntries(
+      Object.entries(content).map(([type, kind]) => [
+        type,
+        { schema: kind === 'json' ? { type: 'object', additionalProperties: true } : kind === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' } },
+      ]),
+    ),
+    ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { type: 'string', description: text }])) } : {}),
+  };
+}
+
+/** A JSON answer described in words (its type lives in shared/ as a TypeScript interface). */
+export function objectReply(description: string): Record<string, unknown> {
+  return { description, type: 'object', additionalProperties: true };
+}
+
+/** An operationId from the method and path: `GET /api/consultations/:id/minutes` → `getConsultationsByIdMinutes`. */
+export function operationIdOf(method: string, url: string): string {
+  const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  const words = url
+    .split('/')
+    .filter((seg) => seg !== '' && seg !== 'api')
+    .map((seg) => (seg.startsWith(':') ? `By${cap(seg.slice(1))}` : seg.split(/[^A-Za-z0-9]+/).map(cap).join('')));
+  return method.toLowerCase() + words.join('');
+}

@@ -5,7 +5,7 @@ import { ErrorReply, notFound, type LiveInfo } from '@consult/shared';
 import { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
 import { adminOnly } from '../../http/auth.js';
-import { jsonSchema } from '../../http/schemas.js';
+import { jsonSchema, objectReply, rawReply } from '../../http/schemas.js';
 import { listRecordings } from './LiveStream.js';
 import type { StudioService } from './StudioService.js';
 import type { ConsultationService } from '../../log/ConsultationService.js';
@@ -28,6 +28,7 @@ export async function registerStudioRoutes(
       schema: {
         summary: 'The title of a consultation whose public stream is live (404 otherwise)',
         tags: ['stream'],
+        security: [],
         params: jsonSchema(IdParams),
         response: { 200: jsonSchema(LiveInfoReply, 'output'), 404: jsonSchema(ErrorReply) },
       },
@@ -43,8 +44,9 @@ export async function registerStudioRoutes(
       schema: {
         summary: 'The public live stream (HLS playlist and segments)',
         tags: ['stream'],
+        security: [],
         params: jsonSchema(LiveParams),
-        response: { 404: jsonSchema(ErrorReply) },
+        response: { 200: rawReply('The playlist or a segment', { 'application/vnd.apple.mpegurl': 'text', 'video/mp2t': 'binary' }), 404: jsonSchema(ErrorReply) },
       },
     },
     async (request, reply) => {
@@ -70,6 +72,7 @@ export async function registerStudioRoutes(
         tags: ['stream'],
         security: [{ bearer: [] }],
         params: jsonSchema(IdParams),
+        response: { 200: objectReply('The recordings: { recordings: [{ file, startedAt, bytes }] }'), 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
       },
     },
     async (request) => {
@@ -79,7 +82,16 @@ export async function registerStudioRoutes(
   );
   app.get<{ Params: z.infer<typeof RecordingParams> }>(
     '/api/consultations/:id/recordings/:file',
-    { onRequest: admin, schema: { summary: 'Download a recording', tags: ['stream'], security: [{ bearer: [] }], params: jsonSchema(RecordingParams) } },
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Download a recording',
+        tags: ['stream'],
+        security: [{ bearer: [] }],
+        params: jsonSchema(RecordingParams),
+        response: { 200: rawReply('The recording (Matroska)', { 'video/x-matroska': 'binary' }), 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
+      },
+    },
     async (request, reply) => {
       const data = await fs.readFile(path.join(dataDir, 'recordings', request.params.id, request.params.file)).catch(() => {
         throw notFound('recording');

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorReply } from '@consult/shared';
 import { z } from 'zod';
 import { bearer } from '../../http/auth.js';
-import { jsonSchema } from '../../http/schemas.js';
+import { jsonSchema, rawReply } from '../../http/schemas.js';
 import type { StudioService } from './StudioService.js';
 
 const MAX_SDP = 64 * 1024;
@@ -53,7 +53,11 @@ export async function registerWhipRoutes(app: FastifyInstance, deps: { studios: 
         consumes: ['application/sdp'],
         params: jsonSchema(EndpointParams),
         body: jsonSchema(SdpOffer),
-        response: errors,
+        response: {
+          201: rawReply('The SDP answer; Location names the session (DELETE it to stop)', { 'application/sdp': 'text' }, { Location: 'the session URL' }),
+          415: jsonSchema(ErrorReply),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -71,7 +75,7 @@ export async function registerWhipRoutes(app: FastifyInstance, deps: { studios: 
         tags: ['ingest'],
         security: [{ bearer: [] }],
         params: jsonSchema(SessionParams),
-        response: { 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
+        response: { 200: { description: 'The session ended', type: 'null' }, 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
       },
     },
     async (request, reply) => {

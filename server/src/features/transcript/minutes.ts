@@ -310,15 +310,14 @@ const vttTime = (ms: number) => {
 };
 
 /**
- * Text as a WebVTT cue carries it: `&`, `<` and `>` as character references, no `-->`, and no blank
- * line (a blank line ends the cue; a clerk's correction may hold one).
+ * Text as a WebVTT cue carries it: `&`, `<` and `>` as character references (so no `-->` either),
+ * and no blank line (a blank line ends the cue; a clerk's correction may hold one).
  */
 export function vttText(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/-->/g, '→')
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')

@@ -6,7 +6,7 @@ import type { ServerConfig } from '../../config.js';
 import type { ConsultationService } from '../../log/ConsultationService.js';
 import type { JoinClaims } from '../../domain/tokens.js';
 import { adminOnly, bearer } from '../../http/auth.js';
-import { jsonSchema } from '../../http/schemas.js';
+import { jsonSchema, rawReply } from '../../http/schemas.js';
 import { minutesDocx } from './docx.js';
 import { buildMinutes, minutesHtml, minutesMarkdown, speechVtt } from './minutes.js';
 import { htmlToPdf } from './pdf.js';
@@ -51,7 +51,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
         security: [{ bearer: [] }],
         params: jsonSchema(IdParams),
         querystring: jsonSchema(transcriptSchemas.MinutesQuery),
-        response: errors,
+        response: { 200: rawReply('The minutes in the format asked for; the approved version carries its hash in X-Minutes-Hash', { 'application/json': 'json', 'text/markdown': 'text', 'text/html': 'text', 'application/pdf': 'binary', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'binary' }, { 'X-Minutes-Hash': 'sha256 of the approved document, when the minutes are approved' }), 400: jsonSchema(ErrorReply), ...errors },
       },
     },
     async (request, reply) => {
@@ -91,7 +91,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
         tags: ['minutes'],
         security: [{ bearer: [] }],
         params: jsonSchema(SpeechParams),
-        response: errors,
+        response: { 200: rawReply('The captions of the speech', { 'text/vtt': 'text' }), ...errors },
       },
     },
     async (request, reply) => {
@@ -110,7 +110,7 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
         tags: ['minutes'],
         security: [{ bearer: [] }],
         params: jsonSchema(SegmentParams),
-        response: errors,
+        response: { 200: rawReply('The audio of the segment', { 'audio/wav': 'binary' }), ...errors },
       },
     },
     async (request, reply) => {

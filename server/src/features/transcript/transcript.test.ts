@@ -1,5 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { WebVTTParser } from 'webvtt-parser';
 import { AppError, type Participant } from '@consult/shared';
 import type { StoredEvent } from '../../store/EventStore.js';
 import { createConsultation, foldConsultation, type ConsultationState } from '../../domain/consultation.js';
@@ -347,6 +348,35 @@ describe('minutes document', () => {
     );
     expect(speechVtt(log.state, 's1')).toBe('WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.500\n<v 李委员>第一句\n');
     expect(speechVtt(log.state, 'nope')).toBeNull();
+  });
+
+  it('writes captions a WebVTT parser accepts whatever the clerk typed: blank lines, & and <, arrows', () => {
+    const segment = (id: string, text: string, startedAt: number) => ({
+      id,
+      agendaItemId: item1!.id,
+      speechId: 's1',
+      participantId: li.id,
+      name: li.name,
+      siteId: 'city',
+      startedAt,
+      endedAt: startedAt + 2000,
+      text,
+      recognised: text,
+      confidence: null,
+      engine: 'x',
+      hasClip: false,
+      offFloor: false,
+    });
+    const log = new Log()
+      .add('floor.granted', speech('s1', li, 10_000), 10_000)
+      .add('transcript.segment', segment('g1', '第一段\n\n第二段 & <b>不是标签</b>', 11_000), 13_000)
+      .add('transcript.segment', segment('g2', '从 A --> B', 14_000), 16_000);
+    const vtt = speechVtt(log.state, 's1')!;
+    const parsed = new WebVTTParser().parse(vtt, 'metadata') as { errors: { message: string }[]; cues: { text: string; voice?: string }[] };
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.cues).toHaveLength(2);
+    expect(parsed.cues[0]!.text).toBe('<v 李委员>第一段\n第二段 &amp; &lt;b&gt;不是标签&lt;/b&gt;');
+    expect(parsed.cues[1]!.text).toBe('<v 李委员>从 A --&gt; B');
   });
 });
 

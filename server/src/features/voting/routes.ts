@@ -5,7 +5,7 @@ import type { ServerConfig } from '../../config.js';
 import type { ConsultationService } from '../../log/ConsultationService.js';
 import { isMotionEvent, motion, motionView } from '../../domain/voting.js';
 import { adminOnly } from '../../http/auth.js';
-import { jsonSchema } from '../../http/schemas.js';
+import { jsonSchema, objectReply, rawReply } from '../../http/schemas.js';
 import { auditCsv, type MotionAudit } from './audit.js';
 import type { BallotBoxes } from './BallotBoxes.js';
 
@@ -31,7 +31,7 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
         tags: ['voting'],
         security: [{ bearer: [] }],
         params: jsonSchema(votingSchemas.MotionIdParams),
-        response: errors,
+        response: { 200: objectReply('The motion (MotionView): definition, status, turnout and, once closed, the result'), ...errors },
       },
     },
     async (request) => {
@@ -50,7 +50,7 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
         security: [{ bearer: [] }],
         params: jsonSchema(votingSchemas.MotionIdParams),
         querystring: jsonSchema(votingSchemas.AuditQuery),
-        response: errors,
+        response: { 200: rawReply('The audit export (MotionAudit) as JSON, or the choices as CSV', { 'application/json': 'json', 'text/csv': 'text' }), ...errors },
       },
     },
     async (request, reply) => {
