@@ -23,7 +23,13 @@ export interface ServerConfig {
   logLevel: string;
   media: MediaConfig;
   /** RTMP ingest points listen on ports from this range (0: any free port, for tests). */
-  ingest: { portMin: number; portMax: number; host: string };
+  ingest: {
+    portMin: number;
+    portMax: number;
+    host: string;
+    /** The host name studios' encoders reach the server by (RTMP and WHIP addresses); else PUBLIC_URL's, else the page's. */
+    publicHost: string | undefined;
+  };
   /** socket.io handshakes one address may start per 10 s (members behind one county NAT share an address). */
   handshakesPerAddress: number;
 }
@@ -63,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       portMin: int(env.INGEST_PORT_MIN, 1935, 'INGEST_PORT_MIN'),
       portMax: int(env.INGEST_PORT_MAX, 1954, 'INGEST_PORT_MAX'),
       host: env.INGEST_HOST || '0.0.0.0',
+      publicHost: env.INGEST_PUBLIC_HOST || undefined,
     },
     media: {
       numWorkers: int(env.MEDIASOUP_WORKERS, cpus().length, 'MEDIASOUP_WORKERS') || 1,

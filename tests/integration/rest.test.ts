@@ -176,10 +176,15 @@ describe('REST contract', () => {
     expect(report.problems.filter((p) => p.ruleId !== 'info-license-strict')).toEqual([]);
     expect(report.totals.errors).toBe(0);
     // Every operation is named and documents a success.
-    for (const [route, operations] of Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>)) {
+    for (const [route, operations] of Object.entries(
+      doc.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>,
+    )) {
       for (const [method, op] of Object.entries(operations)) {
         expect(op.operationId, `${method} ${route}`).toBeTruthy();
-        expect(Object.keys(op.responses).some((code) => code.startsWith('2')), `${method} ${route}`).toBe(true);
+        expect(
+          Object.keys(op.responses).some((code) => code.startsWith('2')),
+          `${method} ${route}`,
+        ).toBe(true);
       }
     }
     expect(doc.paths['/whip/{ingestId}'].post.responses['415']).toBeDefined();

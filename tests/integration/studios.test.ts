@@ -293,6 +293,16 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
       const mixed = h.app.studios.composition(c.id).audio.map((a) => a.producerId);
       expect(mixed).toContain(feedAudio.id);
       expect(mixed).not.toContain(micId);
+      // The venue mutes its PC microphone: the overview says the venue is heard (its feed carries the sound), not "off".
+      await ok(studio.socket, 'media.pauseProducer', { producerId: micId });
+      let studioMic = 'none';
+      for (let i = 0; i < 40 && studioMic !== 'on'; i++) {
+        await sleep(250);
+        const overview = await ok(chair.socket, 'sites.overview', {});
+        studioMic = overview.sites.flatMap((site) => site.participants).find((p) => p.participantId === studioId)!.mic;
+      }
+      expect(studioMic).toBe('on');
+      await ok(studio.socket, 'media.resumeProducer', { producerId: micId });
       await ok(chair.socket, 'floor.end', { speechId });
       await sleep(300);
       expect(micProducer.paused).toBe(true);
@@ -308,6 +318,25 @@ describe('studio ingest over RTMP, cue before air, the public stream', () => {
     } finally {
       encoder.process.kill('SIGKILL');
       for (const x of [chair, member, studio]) x.socket.disconnect();
+    }
+  });
+
+  it('gives the encoders an address they can reach from a county: INGEST_PUBLIC_HOST, else PUBLIC_URL', async () => {
+    for (const [env, host, whip] of [
+      [{ INGEST_PUBLIC_HOST: 'ingest.county.example' }, 'ingest.county.example', '/whip/'],
+      [{ PUBLIC_URL: 'https://consult.example.gov.cn/' }, 'consult.example.gov.cn', 'https://consult.example.gov.cn/whip/'],
+    ] as const) {
+      const other = await startServer({ env: { INGEST_PORT_MIN: '0', ...env } });
+      try {
+        const cc = await createConsultation(other.url);
+        const chair = await joinAs(other.url, tokenFor(cc, '主持人'));
+        const { ingest } = await ok(chair.socket, 'ingest.create', { studioId: cc.participants.find((p) => p.role === 'studio')!.id });
+        expect(ingest.url).toMatch(new RegExp(`^rtmp://${host.replace(/\./g, '\\.')}:\\d+/live$`));
+        expect(ingest.whipUrl.startsWith(whip)).toBe(true);
+        chair.socket.disconnect();
+      } finally {
+        await other.close();
+      }
     }
   });
 

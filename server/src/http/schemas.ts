@@ -39,7 +39,10 @@ export function rawReply(description: string, content: Record<string, 'text' | '
     content: Object.fromEntries(
       Object.entries(content).map(([type, kind]) => [
         type,
-        { schema: kind === 'json' ? { type: 'object', additionalProperties: true } : kind === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' } },
+        {
+          schema:
+            kind === 'json' ? { type: 'object', additionalProperties: true } : kind === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' },
+        },
       ]),
     ),
     ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { type: 'string', description: text }])) } : {}),
@@ -57,6 +60,13 @@ export function operationIdOf(method: string, url: string): string {
   const words = url
     .split('/')
     .filter((seg) => seg !== '' && seg !== 'api')
-    .map((seg) => (seg.startsWith(':') ? `By${cap(seg.slice(1))}` : seg.split(/[^A-Za-z0-9]+/).map(cap).join('')));
+    .map((seg) =>
+      seg.startsWith(':')
+        ? `By${cap(seg.slice(1))}`
+        : seg
+            .split(/[^A-Za-z0-9]+/)
+            .map(cap)
+            .join(''),
+    );
   return method.toLowerCase() + words.join('');
 }

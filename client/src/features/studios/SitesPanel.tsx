@@ -272,6 +272,7 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
   const { ingestId, onAir, status, via } = ingest;
   // Relative unless the server knows its public URL: resolved against the address this page came from, as the watch link is.
   const whipUrl = new URL(ingest.whipUrl, window.location.origin).href;
+  const rtmpUrl = reachableRtmpUrl(ingest.url);
   // Putting a feed on air is for a signal that has been seen in the preview; taking it off is always possible.
   const mayPutOnAir = status === 'live';
   const titleId = useId();
@@ -307,7 +308,7 @@ function IngestCard({ ingest }: { ingest: IngestView }) {
       </div>
       <fieldset className="ingest__protocol" data-testid={`ingest-rtmp-${ingestId}`}>
         <legend className="ingest__protocol-name">{t('studios.ingest.rtmp')}</legend>
-        <CopyField label={t('studios.ingest.url')} what={t('studios.ingest.url')} value={ingest.url} testId={`ingest-url-${ingestId}`} />
+        <CopyField label={t('studios.ingest.url')} what={t('studios.ingest.url')} value={rtmpUrl} testId={`ingest-url-${ingestId}`} />
         <CopyField label={t('studios.ingest.key')} what={t('studios.ingest.key')} value={ingest.key} testId={`ingest-key-${ingestId}`} secret />
       </fieldset>
       <fieldset className="ingest__protocol" data-testid={`ingest-whip-${ingestId}`}>
@@ -595,4 +596,15 @@ function SiteParticipant({ status: p }: { status: SiteParticipantStatus }) {
       )}
     </li>
   );
+}
+
+/**
+ * The RTMP address as a county's encoder can use it: when the server knows no public host
+ * (INGEST_PUBLIC_HOST, PUBLIC_URL) it says `localhost`, and the host this page was opened on is
+ * the better guess.
+ */
+function reachableRtmpUrl(url: string): string {
+  const here = window.location.hostname;
+  if (here === 'localhost' || here === '127.0.0.1') return url;
+  return url.replace(/^rtmp:\/\/(localhost|127\.0\.0\.1)(?=:|\/)/, `rtmp://${here}`);
 }

@@ -67,9 +67,20 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
     }
   }
 
+  /**
+   * The host a county's encoder reaches the server by: INGEST_PUBLIC_HOST, else PUBLIC_URL's host,
+   * else the address the ingest points listen on if it is a particular one. Without any of these
+   * the address says `localhost`, and the moderator's page puts its own host in its place.
+   */
   private publicHost(): string {
+    if (this.config.ingest.publicHost) return this.config.ingest.publicHost;
     if (this.config.publicUrl) return new URL(this.config.publicUrl).hostname;
     return this.config.ingest.host === '0.0.0.0' ? 'localhost' : this.config.ingest.host;
+  }
+
+  /** WHIP is on the HTTP port: behind PUBLIC_URL, else relative to the page the moderator opened. */
+  private whipBase(): string {
+    return this.config.publicUrl ?? '';
   }
 
   /** An ingest point as the moderator sees it: the log's record with where it listens and its feed now. */
@@ -79,7 +90,7 @@ export class StudioService extends EventEmitter<StudioServiceEvents> {
       studioId: record.studioId,
       url: `rtmp://${this.publicHost()}:${live.port}/live`,
       key: record.key,
-      whipUrl: `${this.config.publicUrl ?? ''}/whip/${record.ingestId}`,
+      whipUrl: `${this.whipBase()}/whip/${record.ingestId}`,
       status: live.status,
       via: live.via,
       onAir: record.onAir,

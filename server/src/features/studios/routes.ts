@@ -46,7 +46,10 @@ export async function registerStudioRoutes(
         tags: ['stream'],
         security: [],
         params: jsonSchema(LiveParams),
-        response: { 200: rawReply('The playlist or a segment', { 'application/vnd.apple.mpegurl': 'text', 'video/mp2t': 'binary' }), 404: jsonSchema(ErrorReply) },
+        response: {
+          200: rawReply('The playlist or a segment', { 'application/vnd.apple.mpegurl': 'text', 'video/mp2t': 'binary' }),
+          404: jsonSchema(ErrorReply),
+        },
       },
     },
     async (request, reply) => {
@@ -72,7 +75,11 @@ export async function registerStudioRoutes(
         tags: ['stream'],
         security: [{ bearer: [] }],
         params: jsonSchema(IdParams),
-        response: { 200: objectReply('The recordings: { recordings: [{ file, startedAt, bytes }] }'), 401: jsonSchema(ErrorReply), 404: jsonSchema(ErrorReply) },
+        response: {
+          200: objectReply('The recordings: { recordings: [{ file, startedAt, bytes }] }'),
+          401: jsonSchema(ErrorReply),
+          404: jsonSchema(ErrorReply),
+        },
       },
     },
     async (request) => {

@@ -51,7 +51,21 @@ export async function registerTranscriptRoutes(app: FastifyInstance, deps: Deps)
         security: [{ bearer: [] }],
         params: jsonSchema(IdParams),
         querystring: jsonSchema(transcriptSchemas.MinutesQuery),
-        response: { 200: rawReply('The minutes in the format asked for; the approved version carries its hash in X-Minutes-Hash', { 'application/json': 'json', 'text/markdown': 'text', 'text/html': 'text', 'application/pdf': 'binary', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'binary' }, { 'X-Minutes-Hash': 'sha256 of the approved document, when the minutes are approved' }), 400: jsonSchema(ErrorReply), ...errors },
+        response: {
+          200: rawReply(
+            'The minutes in the format asked for; the approved version carries its hash in X-Minutes-Hash',
+            {
+              'application/json': 'json',
+              'text/markdown': 'text',
+              'text/html': 'text',
+              'application/pdf': 'binary',
+              'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'binary',
+            },
+            { 'X-Minutes-Hash': 'sha256 of the approved document, when the minutes are approved' },
+          ),
+          400: jsonSchema(ErrorReply),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

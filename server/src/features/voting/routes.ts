@@ -50,7 +50,10 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
         security: [{ bearer: [] }],
         params: jsonSchema(votingSchemas.MotionIdParams),
         querystring: jsonSchema(votingSchemas.AuditQuery),
-        response: { 200: rawReply('The audit export (MotionAudit) as JSON, or the choices as CSV', { 'application/json': 'json', 'text/csv': 'text' }), ...errors },
+        response: {
+          200: rawReply('The audit export (MotionAudit) as JSON, or the choices as CSV', { 'application/json': 'json', 'text/csv': 'text' }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
