@@ -236,7 +236,8 @@ export async function buildApp(
     issueToken,
     joinUrl,
     async listen() {
-      return http.listen({ port: config.port, host: config.host });
+      // A deep accept queue: a burst of connections (a chamber at 9:00, or a flood) is queued, not dropped to SYN retries.
+      return http.listen({ port: config.port, host: config.host, backlog: 4096 });
     },
     async close() {
       if (closed) return;

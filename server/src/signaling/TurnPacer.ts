@@ -53,20 +53,25 @@ export function paceUpgrades(
   admit: (req: IncomingMessage) => GateVerdict = () => ({ ok: true }),
 ): void {
   const listeners = server.listeners('upgrade') as UpgradeListener[];
+  const refusals = new TurnPacer();
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Refused before it waits for its turn: a flood of bad handshakes does not delay the good ones.
-    const verdict = admit(req);
-    if (!verdict.ok) {
-      const body = JSON.stringify({ error: { code: verdict.status === 429 ? 'RATE_LIMITED' : 'TOKEN_INVALID', message: verdict.message } });
-      socket.end(
-        `HTTP/1.1 ${verdict.status} ${verdict.status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
     // Until a listener takes the socket, a reset by the client must not become an uncaught error.
     const onError = () => socket.destroy();
     socket.on('error', onError);
+    // Decided before it waits for its turn: a refused handshake is answered in a queue of its own,
+    // one per turn too, so a flood of bad ones neither delays the good ones nor holds the loop.
+    const verdict = admit(req);
+    if (!verdict.ok) {
+      const body = JSON.stringify({ error: { code: verdict.status === 429 ? 'RATE_LIMITED' : 'TOKEN_INVALID', message: verdict.message } });
+      void refusals.turn().then(() => {
+        if (socket.destroyed) return;
+        socket.end(
+          `HTTP/1.1 ${verdict.status} ${verdict.status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+      return;
+    }
     void pacer.turn().then(() => {
       socket.off('error', onError);
       if (socket.destroyed) return;
