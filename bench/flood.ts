@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     const health = () =>
       fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000), headers: { connection: 'close' } })
         .then((r) => r.arrayBuffer())
-        .catch(() => void healthFailures++);
+        .catch(() => {
+          healthFailures++;
+        });
     const request = () => call(member, 'time.sync', { clientTime: Date.now() });
 
     const quietFor = new Promise((r) => setTimeout(r, 1000));
