@@ -423,6 +423,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     });
     if (producer.kind === 'audio') {
       await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+      // The floor may have moved while the producer was being created: a floor change that ran
+      // meanwhile did not see it. Off air now means closed, as for everyone else the change reached.
+      if (!this.onAir(participantId)) producerData(producer).clientPaused = true;
+      await this.sync(producer, true).catch(() => undefined);
     }
     if (!producer.closed) this.emit('producerAdded', producerInfo(producer));
     return producer;

@@ -50,6 +50,12 @@ async function serverMic(participantId: string, timeoutMs = 20_000) {
   throw new Error(`no microphone producer for ${participantId}`);
 }
 
+/** The participant's current microphone producer on the SFU, if any. */
+function micOf(consultationId: string, participantId: string) {
+  const peer = h.app.media.existingRoom(consultationId)?.peers.get(participantId);
+  return [...(peer?.producers.values() ?? [])].find((p) => p.kind === 'audio');
+}
+
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -292,5 +298,58 @@ describe('the speaking queue and the floor in Chromium', () => {
     b.socket.disconnect();
     studio.socket.disconnect();
     await mod.browserContext().close();
+  });
+  it('a grant that lands while a rejoining member’s microphone is being published opens that microphone', async () => {
+    // Its own consultation: nobody else's floor in the way.
+    const own = await createConsultation(h.url);
+    const memberOf = (name: string) => own.participants.find((p) => p.name === name)!;
+    const memberId = memberOf('委员甲').id;
+    const chair = await joinAs(h.url, tokenFor(own, '主持人'));
+    const member = await personPage(browser);
+    const enter = async () => {
+      await member.goto(h.url + memberOf('委员甲').joinUrl);
+      await member.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 20_000 });
+      await member.click('[data-testid="join-button"]');
+      await member.waitForSelector('[data-testid="floor-bar"]', { timeout: 20_000 });
+    };
+    await enter();
+    const firstMic = await until(() => micOf(own.id, memberId) !== undefined, 'the first microphone', 20_000).then(() => micOf(own.id, memberId)!);
+
+    // The member's page reloads (a rejoin). The SFU holds its new microphone's creation until the
+    // moderator's grant has reached the page: the window the outside testers hit by chance.
+    const room = h.app.media.existingRoom(own.id)!;
+    const produce = room.produce.bind(room);
+    let arrived!: () => void;
+    const producing = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    room.produce = async (participantId, request) => {
+      if (participantId === memberId && request.kind === 'audio') {
+        arrived();
+        await released;
+      }
+      return produce(participantId, request);
+    };
+    await enter();
+    await producing;
+    await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: memberId });
+    await member.waitForSelector(`${testId('floor-bar')}[data-speaker-id="${memberId}"]`, { timeout: 10_000 });
+    await sleep(300);
+    release();
+
+    // The new microphone is open on the SFU and in the page, and sound reaches the SFU.
+    await until(() => {
+      const mic = micOf(own.id, memberId);
+      return mic !== undefined && mic.id !== firstMic.id && !mic.paused;
+    }, 'the rejoined member’s microphone to be open on the SFU');
+    await member.waitForSelector(`${testId('mic-toggle')}[aria-pressed="true"]`, { timeout: 10_000 });
+    const mic = micOf(own.id, memberId)!;
+    const bytes = async () => (await mic.getStats())[0]?.byteCount ?? 0;
+    const before = await bytes();
+    await sleep(1500);
+    expect(await bytes()).toBeGreaterThan(before + 1000);
+    room.produce = produce;
+    chair.socket.disconnect();
+    await member.browserContext().close();
   });
 });

@@ -418,22 +418,35 @@ describe('captions, the clerk’s transcript and the minutes in Chromium', () =>
     await Promise.all([mod, alice, observer, clerk].map((p) => p.browserContext().close()));
   });
 
-  it('without a recogniser for the language, captions say so plainly when someone speaks', async () => {
+  it('without a recogniser for the language, only the clerk is told, in one line, while the speech is on', async () => {
     const zh = await createConsultation(h.url, { ...ENGLISH, language: 'zh', title: '无识别测试' });
     const chair = await joinAs(h.url, tokenFor(zh, 'Chair'));
     const alice = await joinAs(h.url, tokenFor(zh, 'Alice'));
     const visitor = await personPage(browser, 375, 740);
+    const clerk = await personPage(browser);
     await join(visitor, zh, 'Visitor');
+    await join(clerk, zh, 'Clerk');
     expect(await visitor.$(testId('caption-strip'))).toBeNull();
-    await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: alice.snapshot.self.id });
-    await visitor.waitForSelector(testId('caption-notice'), { timeout: 10_000 });
-    const notice = await textOf(visitor, testId('caption-notice'));
-    expect(notice).toContain('暂无语音识别');
+    const { speechId } = await ok(chair.socket, 'floor.grant', { expectedSpeechId: null, participantId: alice.snapshot.self.id });
+    await clerk.waitForSelector(testId('caption-notice'), { timeout: 10_000 });
+    const notice = await textOf(clerk, testId('caption-notice'));
+    expect(notice).toContain('暂无识别模型');
     expect(notice).toContain('中文');
-    expect(await textOf(visitor, testId('caption-strip'))).toContain('Alice');
+    expect(await textOf(clerk, testId('caption-strip'))).toContain('Alice');
+    // One line, not a paragraph under the speaker's picture.
+    const lines = await clerk.$eval(testId('caption-notice'), (el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
+    expect(lines).toBeLessThan(1.5);
+    await screenshot(clerk, 'transcript-captions-no-recognition-clerk');
+    // A member or an observer sees the speaker's picture, not a notice.
+    await visitor.waitForSelector(`${testId('floor-bar')}[data-speaker-id="${alice.snapshot.self.id}"]`, { timeout: 10_000 });
+    await sleep(500);
+    expect(await visitor.$(testId('caption-strip'))).toBeNull();
     await screenshot(visitor, 'transcript-captions-no-recognition-375px');
+    // And the clerk's line goes with the speech.
+    await ok(chair.socket, 'floor.end', { speechId });
+    await clerk.waitForSelector(testId('caption-notice'), { hidden: true, timeout: 5_000 });
     chair.socket.disconnect();
     alice.socket.disconnect();
-    await visitor.browserContext().close();
+    await Promise.all([visitor, clerk].map((p) => p.browserContext().close()));
   });
 });

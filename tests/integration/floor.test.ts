@@ -390,4 +390,35 @@ describe('the queue owns the microphone (real RTP through mediasoup)', () => {
       for (const x of [chair, speaker, listener]) x.socket.disconnect();
     }
   });
+  it('a microphone created while the floor moves follows where the floor ends up, not where it was', async () => {
+    const own = await createConsultation(h.url);
+    const member = await joinAs(h.url, tokenFor(own, '委员甲'));
+    const memberId = member.snapshot.self.id;
+    const room = h.app.media.existingRoom(own.id)!;
+    const opus = (ssrc: number) => ({
+      codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+      encodings: [{ ssrc }],
+    });
+    try {
+      // On air when the creation starts, off air (the speech ended) by the time it is done.
+      let asked = 0;
+      room.setAudioPolicy(() => asked++ === 0);
+      const transport = await room.createPlainTransport(memberId, 'send');
+      const updates: boolean[] = [];
+      room.on('producerUpdated', (info) => updates.push(info.paused));
+      const mic = await room.produce(memberId, { transportId: transport.id, kind: 'audio', source: 'mic', paused: false, rtpParameters: opus(0x4242) });
+      expect(asked).toBeGreaterThan(1);
+      expect(mic.paused).toBe(true);
+      // Closed for its client too: the floor coming back alone does not reopen it...
+      room.setAudioPolicy(() => true);
+      await room.enforceAudioPolicy();
+      expect(mic.paused).toBe(true);
+      // ...a grant does.
+      await room.enforceAudioPolicy([memberId]);
+      expect(mic.paused).toBe(false);
+      expect(updates).toEqual([true, false]);
+    } finally {
+      member.socket.disconnect();
+    }
+  });
 });

@@ -401,8 +401,7 @@ async function publish(source: MediaSource, gen: number): Promise<void> {
   const track = getLocalTrack(source);
   const allowed = source === 'mic' ? mayPublish.audio : mayPublish.video;
   if (!send || !track || track.readyState === 'ended' || !allowed) return;
-  // A member's microphone is published paused until they have the floor (the server keeps it paused anyway).
-  const paused = source === 'mic' ? !store().local.micOn || !selectMayOpenMic(store()) : !store().local.camOn;
+  const paused = wantsPaused(source);
   try {
     const producer = await send.produce({
       track,
@@ -424,9 +423,18 @@ async function publish(source: MediaSource, gen: number): Promise<void> {
     producers.set(source, producer);
     store().setOwnProducer(source, producer.id);
     producer.on('trackended', () => void unpublish(source, producer));
+    // The floor may have moved while the producer was being created (a grant just after a rejoin
+    // finds the microphone half published): follow what is wanted now, not what was wanted then.
+    if (wantsPaused(source) !== paused) await setSourceEnabled(source, paused, { quiet: true });
   } catch (err) {
     reportFailure(err, gen);
   }
+}
+
+/** Whether a source should be sent paused now: switched off, or a member's microphone without the floor. */
+function wantsPaused(source: MediaSource): boolean {
+  // A member's microphone is published paused until they have the floor (the server keeps it paused anyway).
+  return source === 'mic' ? !store().local.micOn || !selectMayOpenMic(store()) : !store().local.camOn;
 }
 
 /** Withdraws a producer whose device disappeared. */

@@ -1,3 +1,4 @@
+import { can } from '@consult/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from '../../store';
 import { useT, type MessageKey } from '../../i18n';
@@ -45,7 +46,8 @@ export function languageKey(language: 'zh' | 'en'): MessageKey {
 /**
  * Live captions of the current speech, for everyone: the speaker, the last final lines
  * and the utterance in progress (lighter, until it is final). Without a recogniser for the
- * consultation's language it says so plainly instead.
+ * consultation's language there are no captions: members and observers see nothing, the clerk (who
+ * types the speech from the recording) sees one line while the speech is on.
  */
 export function CaptionStrip() {
   const t = useT();
@@ -58,9 +60,12 @@ export function CaptionStrip() {
   const invitedName = useStore((s) => (speech ? s.transcript.invited.find((p) => p.id === speech.participantId)?.name : undefined));
   const siteName = useStore((s) => selectSiteName(s, speech?.siteId));
   const lines = useMemo(() => (speech ? captionLines(segments, partial, speech.id) : null), [segments, partial, speech]);
+  const clerk = useStore((s) => (s.self ? can(s.self.role, 'minutes.edit') : false));
+  const onFloor = useStore((s) => s.floor?.speech?.id === speech?.id);
 
   if (!on || !speech || !lines) return null;
   const recognises = engine?.recognises ?? true;
+  if (!recognises && (!clerk || !onFloor)) return null;
   const empty = lines.finals.length === 0 && !lines.partial;
 
   return (

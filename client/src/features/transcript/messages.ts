@@ -12,7 +12,7 @@ export const transcriptZh = {
   'transcript.captions.offHint': '字幕已关闭，点击开启',
   'transcript.captions.listening': '正在聆听…',
   'transcript.captions.partial': '（识别中）',
-  'transcript.captions.noRecognition': '本次会议语言（{language}）暂无语音识别，不显示实时字幕。发言录音仍按段保存，供记录员整理。',
+  'transcript.captions.noRecognition': '无实时字幕：{language}暂无识别模型，请按录音整理。',
 
   'transcript.engine.label': '语音识别',
   'transcript.engine.running': '语音识别：{engine}（{model}），{language}',
@@ -129,8 +129,7 @@ export const transcriptEn: { readonly [K in keyof typeof transcriptZh]: string }
   'transcript.captions.offHint': 'Captions are off; click to turn them on',
   'transcript.captions.listening': 'Listening…',
   'transcript.captions.partial': '(being recognised)',
-  'transcript.captions.noRecognition':
-    'No speech recognition runs for this consultation’s language ({language}), so there are no live captions. The speech is still recorded in segments for the clerk.',
+  'transcript.captions.noRecognition': 'No live captions: no recogniser for {language}; type it from the recording.',
 
   'transcript.engine.label': 'Speech recognition',
   'transcript.engine.running': 'Speech recognition: {engine} ({model}), {language}',

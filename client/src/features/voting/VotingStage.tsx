@@ -4,14 +4,11 @@ import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 import { useServerNow } from '../floor/time';
-import { describeResult } from './logic';
+import { describeResult, resultOnStage } from './logic';
 import { Countdown, Turnout } from './parts';
 import { ReceiptCheck, ResultDetails } from './ResultDetails';
 import { selectLatestClosed, selectMayVote, selectOpenMotion } from './slice';
 import { VoteCard } from './VoteCard';
-
-/** How long after its close a result is still announced to a page that (re)joins. */
-const ANNOUNCE_FOR_MS = 30 * 60_000;
 
 /**
  * Voting on the stage, for everyone: a member's ballot while a motion is open (others see
@@ -22,9 +19,9 @@ export function VotingStage() {
   const mayVote = useStore(selectMayVote);
   const latest = useStore(selectLatestClosed);
   const dismissed = useStore((s) => (latest ? s.voting.dismissed.includes(latest.definition.id) : true));
-  const now = useServerNow(60_000, latest !== null);
+  const now = useServerNow(5_000, latest !== null);
   const announcement = useAnnouncement(open, latest);
-  const fresh = latest !== null && latest.closedAt !== null && now - latest.closedAt < ANNOUNCE_FOR_MS;
+  const fresh = latest !== null && resultOnStage(latest.closedAt, now);
 
   return (
     <>

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { tallyMotion, type MotionDefinition, type MotionView } from '@consult/shared';
 import { en } from '../../i18n/en';
 import { zh, type Catalogue, type MessageKey } from '../../i18n/zh';
-import { choicesLabel, describeResult, mergeMotion, optionLabel, orderMotions, randomHex, sameChoices, voteErrorKey, type Translate } from './logic';
+import {
+  choicesLabel,
+  describeResult,
+  mergeMotion,
+  optionLabel,
+  orderMotions,
+  randomHex,
+  resultOnStage,
+  sameChoices,
+  voteErrorKey,
+  type Translate,
+} from './logic';
 
 const translator =
   (catalogue: Catalogue): Translate =>
@@ -182,5 +193,16 @@ describe('motion views', () => {
     const c = view('draft', 0, { definition: decision({ id: 'c' }) });
     const d = view('open', 0, { definition: decision({ id: 'd' }) });
     expect(orderMotions([a, b, c, d]).map((m) => m.definition.id)).toEqual(['d', 'c', 'b', 'a']);
+  });
+});
+
+describe('a result on the stage', () => {
+  it('is announced for a minute after the close, then leaves the stage (also for a page that joins later)', () => {
+    const closedAt = 1_000_000;
+    expect(resultOnStage(closedAt, closedAt)).toBe(true);
+    expect(resultOnStage(closedAt, closedAt + 59_999)).toBe(true);
+    expect(resultOnStage(closedAt, closedAt + 60_000)).toBe(false);
+    expect(resultOnStage(closedAt, closedAt + 30 * 60_000)).toBe(false);
+    expect(resultOnStage(null, closedAt)).toBe(false);
   });
 });

@@ -7,6 +7,17 @@ import type { MajorityRule, MotionDefinition, MotionResult, MotionStatus, Motion
 import type { AppErrorCode } from '../../net/errors';
 import type { MessageKey } from '../../i18n/zh';
 
+/**
+ * How long a result stays on the stage after its close; then the speaker's picture has the stage
+ * back and the result stays in the 表决 panel. A page that (re)joins later does not get it on the stage.
+ */
+export const RESULT_ON_STAGE_MS = 60_000;
+
+/** Whether a motion closed at `closedAt` (server time) is still announced on the stage at `now`. */
+export function resultOnStage(closedAt: number | null, now: number): boolean {
+  return closedAt !== null && now - closedAt < RESULT_ON_STAGE_MS;
+}
+
 /** A catalogue lookup, as `useT()` or `translate(lang, …)` give it. */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
