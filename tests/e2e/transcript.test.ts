@@ -320,6 +320,7 @@ describe('captions, the clerk’s transcript and the minutes in Chromium', () =>
     await alice.click(testId('vote-submit'));
     await alice.waitForSelector(testId('vote-recorded'), { timeout: 10_000 });
     await mod.click(testId(`motion-close-${motionId}`));
+    await mod.click(testId(`motion-close-yes-${motionId}`));
     await clerk.waitForFunction(`window.__consultation.state().voting.motions['${motionId}']?.status === 'closed'`, { timeout: 10_000 });
 
     // The minutes: preview, then submit.

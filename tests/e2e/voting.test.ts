@@ -124,6 +124,18 @@ describe('voting in Chromium', () => {
     expect(await textOf(memberA, testId('vote-recorded'))).toContain('已记录');
     expect(await textOf(memberA, testId('vote-recorded'))).toContain('赞成');
     await screenshot(memberA, 'vote-member-recorded-desktop');
+
+    // 结束表决 asks first, naming who has not voted; Escape takes the question back and the vote stays open.
+    await mod.waitForSelector(`${testId(`motion-turnout-${id}`)}[data-voted="1"]`, { timeout: 10_000 });
+    await mod.click(testId(`motion-close-${id}`));
+    await mod.waitForSelector(testId(`motion-close-confirm-${id}`));
+    expect(await textOf(mod, testId(`motion-close-confirm-${id}`))).toContain('已投票 1 / 2 人，还有 1 人未投票');
+    expect(await mod.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`motion-close-yes-${id}`);
+    await screenshot(mod, 'vote-moderator-close-question-desktop');
+    await mod.keyboard.press('Escape');
+    await mod.waitForSelector(testId(`motion-close-${id}`));
+    expect(await mod.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`motion-close-${id}`);
+    expect((await motionOf(mod, id))?.status).toBe('open');
     await voteInUi(memberB, id, ['abstain']);
     expect(await textOf(memberB, testId('vote-recorded'))).toContain('弃权');
     await mod.waitForSelector(`${testId(`named-choices-${id}`)} tr[data-participant-id="${person('委员乙').id}"][data-choices="abstain"]`, { timeout: 10_000 });
@@ -146,8 +158,11 @@ describe('voting in Chromium', () => {
     await observer.waitForFunction(`document.querySelector('[data-testid="vote-live"]')?.textContent.includes('已投票 2 / 2 人')`, { timeout: 10_000 });
     await screenshot(mod, 'vote-moderator-named-desktop');
 
-    // The close carries the result to everyone, with the rule spelled out.
+    // The close (confirmed by keyboard: the question takes the focus) carries the result to everyone, with the rule spelled out.
     await mod.click(testId(`motion-close-${id}`));
+    await mod.waitForSelector(testId(`motion-close-confirm-${id}`));
+    expect(await textOf(mod, testId(`motion-close-confirm-${id}`))).toContain('已投票 2 / 2 人，全部已投');
+    await mod.keyboard.press('Enter');
     const sentence = '通过：赞成 2 票，超过应到委员半数 2 票';
     for (const page of [mod, memberA, memberB, observer]) {
       await page.waitForSelector(`${testId(`motion-result-${id}`)}[data-passed="true"]`, { timeout: 10_000 });
@@ -228,6 +243,7 @@ describe('voting in Chromium', () => {
     expect(await mod.evaluate(`window.__consultation.state().voting.named[${JSON.stringify(id)}] ?? null`)).toBeNull();
 
     await mod.click(testId(`motion-close-${id}`));
+    await mod.click(testId(`motion-close-yes-${id}`));
     const sentence = '未通过：赞成 1 票，未达到投票数半数以上 2 票';
     for (const page of [mod, memberA, memberB, observer]) {
       await page.waitForSelector(`${testId(`motion-result-${id}`)}[data-passed="false"]`, { timeout: 10_000 });

@@ -137,16 +137,7 @@ function ModeratorMotion({ motion, anyOpen, focus, onMoved }: { motion: MotionVi
           <Turnout motion={motion} testId={`motion-turnout-${id}`} />
           <Countdown closesAt={motion.closesAt} testId={`motion-countdown-${id}`} />
           {definition.ballot === 'named' ? <NamedChoices motion={motion} /> : <p className="hint">{t('vote.secretModeratorNote')}</p>}
-          <button
-            type="button"
-            className="btn btn--danger btn--block"
-            data-testid={`motion-close-${id}`}
-            aria-busy={busy}
-            onClick={() => run(async () => (await closeMotion(id)) && onMoved(id))}
-          >
-            <Icon name="stop" size={20} />
-            {t('vote.close')}
-          </button>
+          <CloseMotion motion={motion} busy={busy} onConfirm={() => run(async () => (await closeMotion(id)) && onMoved(id))} />
         </>
       )}
 
@@ -158,6 +149,59 @@ function ModeratorMotion({ motion, anyOpen, focus, onMoved }: { motion: MotionVi
         </>
       )}
     </li>
+  );
+}
+
+/**
+ * 结束表决 asks first, naming the turnout: who has not voted yet loses the chance. The question
+ * opens in place (no modal, so it works by touch and keyboard alike); Escape or 继续表决 takes it back.
+ */
+function CloseMotion({ motion, busy, onConfirm }: { motion: MotionView; busy: boolean; onConfirm: () => void }) {
+  const t = useT();
+  const id = motion.definition.id;
+  const [asking, setAsking] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const questionId = `motion-close-question-${id}`;
+  useEffect(() => {
+    if (asking) confirmRef.current?.focus();
+  }, [asking]);
+  const cancel = () => {
+    setAsking(false);
+    window.setTimeout(() => closeRef.current?.focus(), 0);
+  };
+  if (!asking) {
+    return (
+      <button ref={closeRef} type="button" className="btn btn--danger btn--block" data-testid={`motion-close-${id}`} onClick={() => setAsking(true)}>
+        <Icon name="stop" size={20} />
+        {t('vote.close')}
+      </button>
+    );
+  }
+  const { voted, eligible } = motion.turnout;
+  const missing = Math.max(eligible - voted, 0);
+  return (
+    <div
+      className="vote-confirm"
+      role="group"
+      aria-labelledby={questionId}
+      data-testid={`motion-close-confirm-${id}`}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') cancel();
+      }}
+    >
+      <p id={questionId} className="vote-confirm__question" aria-live="polite">
+        {missing > 0 ? t('vote.closeQuestion', { voted, eligible, missing }) : t('vote.closeQuestionAll', { voted, eligible })}
+      </p>
+      <div className="vote-confirm__actions">
+        <button ref={confirmRef} type="button" className="btn btn--danger" data-testid={`motion-close-yes-${id}`} aria-busy={busy} onClick={onConfirm}>
+          {t('vote.closeConfirm')}
+        </button>
+        <button type="button" className="btn" data-testid={`motion-close-no-${id}`} onClick={cancel}>
+          {t('vote.closeCancel')}
+        </button>
+      </div>
+    </div>
   );
 }
 
