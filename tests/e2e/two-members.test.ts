@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsultation, joinAs, ok, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { createConsultation, floorOf, joinAs, ok, sleep, startServer, tokenFor, type CreatedConsultation, type Harness } from '../helpers/harness.js';
 import { inbound, launchBrowser, personPage, screenshot, transportStats } from '../helpers/browser.js';
+import { noWebSocketProxy } from '../helpers/proxy.js';
 
 let h: Harness;
 let c: CreatedConsultation;
@@ -112,6 +113,36 @@ describe('two members and an observer in Chromium', () => {
     await sleep(1500);
     expect(await framesOf()).toBeGreaterThan(before + 5);
     await Promise.all([a, b, o].map((p) => p.browserContext().close()));
+  });
+
+  it('behind a proxy that refuses WebSockets, a member joins over long-polling, asks for the floor and sees the grant', async () => {
+    const proxy = await noWebSocketProxy(h.url);
+    const page = await personPage(browser);
+    try {
+      const name = '委员甲';
+      const id = c.participants.find((p) => p.name === name)!.id;
+      await page.goto(proxy.url + c.participants.find((p) => p.name === name)!.joinUrl);
+      await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 20_000 });
+      await page.click('[data-testid="join-button"]');
+      await page.waitForSelector('[data-testid="participant-list"]', { timeout: 20_000 });
+      expect(proxy.refusedUpgrades()).toBeGreaterThan(0);
+      // The server holds this member's connection on the polling transport.
+      const token = tokenFor(c, name);
+      const transports = [...h.app.io.sockets.sockets.values()].filter((s) => s.handshake.query.token === token).map((s) => s.conn.transport.name);
+      expect(transports).toEqual(['polling']);
+      // Requests and broadcasts both cross: the request is queued and the chair's grant reaches the page.
+      await page.click('[data-testid="floor-request-button"]');
+      await page.waitForSelector('[data-testid="floor-position"]', { timeout: 10_000 });
+      const chair = await joinAs(h.url, tokenFor(c, '主持人'));
+      const granted = await ok(chair.socket, 'floor.grant', { expectedSpeechId: floorOf(h.app, c.id).speech?.id ?? null, participantId: id });
+      await page.waitForFunction(`window.__consultation.floor()?.speech?.participantId === ${JSON.stringify(id)}`, { timeout: 10_000 });
+      await ok(chair.socket, 'floor.end', { speechId: granted.speechId });
+      chair.socket.disconnect();
+      expect(proxy.pollingRequests()).toBeGreaterThan(3);
+    } finally {
+      await page.browserContext().close();
+      await proxy.close();
+    }
   });
 
   it('shows a clear page for a forged link and for a missing one', async () => {

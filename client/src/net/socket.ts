@@ -16,8 +16,10 @@ let current: ConsultSocket | null = null;
  */
 export function openSocket(token: string): ConsultSocket {
   closeSocket();
-  // WebSocket only: long-polling would need sticky sessions behind a load balancer.
-  current = io({ transports: ['websocket'], autoConnect: false, query: { token } });
+  // WebSocket first; where a county's proxy refuses WebSockets, the same attempt falls back to
+  // HTTP long-polling (which the server supports, and which needs sticky sessions behind a
+  // load balancer). Every reconnect tries WebSocket again.
+  current = io({ transports: ['websocket', 'polling'], tryAllTransports: true, autoConnect: false, query: { token } });
   return current;
 }
 
