@@ -18,8 +18,14 @@ export function openSocket(token: string): ConsultSocket {
   closeSocket();
   // WebSocket first; where a county's proxy refuses WebSockets, the same attempt falls back to
   // HTTP long-polling (which the server supports, and which needs sticky sessions behind a
-  // load balancer). Every reconnect tries WebSocket again.
-  current = io({ transports: ['websocket', 'polling'], tryAllTransports: true, autoConnect: false, query: { token } });
+  // load balancer). Reconnects start on long-polling and upgrade to WebSocket where it gets through.
+  const socket: ConsultSocket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, autoConnect: false, query: { token } });
+  // After a failed attempt (a proxy that takes the upgrade and then hangs is never refused), the
+  // next ones start on long-polling and upgrade to WebSocket where it gets through.
+  socket.io.on('reconnect_attempt', () => {
+    socket.io.opts.transports = ['polling', 'websocket'];
+  });
+  current = socket;
   return current;
 }
 
