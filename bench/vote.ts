@@ -97,7 +97,7 @@ async function main(): Promise<void> {
               motionId,
               ballotId: `bench-${i}`,
               choices: [choice],
-              ...(BALLOT === 'secret' ? { ballotSecret: (i + 1).toString(16).padStart(32, '0') } : {}),
+              ...(BALLOT === 'secret' ? { ballotSecret: (i + 1).toString(16).padStart(32, '0'), ballotNonce: (i + 1).toString(16).padStart(32, 'e') } : {}),
             };
             setTimeout(() => {
               const t0 = performance.now();

@@ -12,7 +12,7 @@ export interface ConsultationTestHooks {
   getStats: () => Promise<{ recv: unknown[]; send: unknown[] }>;
   /** A plain copy of the store's data (ids and flags; no functions). */
   state: () => Record<string, unknown>;
-  /** Motions, turnout, named choices (moderators), own ballots, receipts and published lists (also in `state().voting`). */
+  /** Motions, turnout, named choices (moderators), own ballots, secret ballots' openings and checks, published commitments (also in `state().voting`). */
   voting: () => VotingState;
   /** The floor view this page shows (also in `state().floor`). */
   floor: () => FloorView | null;

@@ -6,7 +6,7 @@ import * as session from './schemas/session.js';
 import * as floor from './schemas/floor.js';
 import type { FloorView, SpeechReport } from './floor.js';
 import * as voting from './schemas/voting.js';
-import type { MotionView, NamedChoices, PublishedBallot } from './voting.js';
+import type { MotionView, NamedChoices, PublishedBallots } from './voting.js';
 import * as transcript from './schemas/transcript.js';
 import * as studios from './schemas/studios.js';
 import type { IngestView, RecordingInfo, SiteOverview, StreamView } from './studios.js';
@@ -155,7 +155,7 @@ export interface ReplyData {
   'motion.open': { motion: MotionView };
   'motion.close': { motion: MotionView };
   'motion.named': NamedChoices;
-  'motion.published': { motionId: string; ballots: PublishedBallot[] };
+  'motion.published': PublishedBallots;
   'motion.vote': VoteReceipt;
   'transcript.state': TranscriptSnapshot;
   'transcript.edit': { segment: TranscriptSegment | null };
@@ -188,7 +188,7 @@ export interface MyBallot {
   /** On the roll: a member present when the motion opened (false for drafts). */
   eligible: boolean;
   voted: boolean;
-  /** Named ballots: what they chose. Secret ballots: null (the server keeps no link). */
+  /** Named ballots: what they chose. Secret ballots: null (the server tells nobody, not even the voter). */
   choices: string[] | null;
 }
 
@@ -197,9 +197,11 @@ export interface VoteReceipt {
   recorded: true;
   /** True when this replaced an earlier ballot of the same voter. */
   changed: boolean;
-  /** Secret ballots: the code to look for in the published list after the close, and its hash. */
-  receiptCode: string | null;
-  receiptHash: string | null;
+  /**
+   * Secret ballots: the commitment the ballot is published as after the close (the device
+   * computes it too, from its nonce and choices). Named ballots: null.
+   */
+  commitment: string | null;
 }
 
 /** What a participant's departure took off the floor: their queue entries, withdrawn, and their speech, ended. */

@@ -10,6 +10,8 @@ export * from './layers.js';
 export * from './floor.js';
 export * as floorSchemas from './schemas/floor.js';
 export * from './voting.js';
+export * from './secretBallot.js';
+export * from './sha256.js';
 export * as votingSchemas from './schemas/voting.js';
 export * from './transcript.js';
 export * as transcriptSchemas from './schemas/transcript.js';

@@ -109,10 +109,32 @@ export interface NamedChoices {
   eligible: string[];
 }
 
-/** After a secret ballot closes: (receipt hash, choice) pairs, nothing else. */
-export interface PublishedBallot {
-  receiptHash: string;
-  choices: string[];
+/**
+ * After a secret ballot closes: the commitment of every ballot cast, those a later ballot of the
+ * same device overrode and some random padding alike, sorted. No choice and no link to one: the
+ * choices are published only as the result's counts.
+ */
+export interface PublishedBallots {
+  motionId: string;
+  commitments: string[];
+}
+
+/** What a tally needs of the final ballots: votes per option, how many ballots, how many blank. */
+export interface CountedBallots {
+  counts: Record<string, number>;
+  ballots: number;
+  blank: number;
+}
+
+/** Counts the final ballots (one choice list per voter); choices not on the motion are ignored. */
+export function countBallots(definition: Pick<MotionDefinition, 'options'>, ballots: readonly (readonly string[])[]): CountedBallots {
+  const counts: Record<string, number> = Object.fromEntries(definition.options.map((o) => [o.id, 0]));
+  let blank = 0;
+  for (const choices of ballots) {
+    if (choices.length === 0) blank++;
+    for (const choice of choices) if (choice in counts) counts[choice]!++;
+  }
+  return { counts, ballots: ballots.length, blank };
 }
 
 export const DEFAULT_QUORUM = 0.5;
@@ -133,12 +155,16 @@ export function majorityThreshold(rule: MajorityRule, base: number): number {
  * members present at the opening (the eligible voters), `members` all members.
  */
 export function tallyMotion(definition: MotionDefinition, ballots: readonly (readonly string[])[], present: number, members: number): MotionResult {
-  const counts: Record<string, number> = Object.fromEntries(definition.options.map((o) => [o.id, 0]));
-  let blank = 0;
-  for (const choices of ballots) {
-    if (choices.length === 0) blank++;
-    for (const choice of choices) if (choice in counts) counts[choice]!++;
-  }
+  return tallyCounts(definition, countBallots(definition, ballots), present, members);
+}
+
+/**
+ * The result from the counted ballots alone (what an audit of a secret ballot has: its ballots
+ * are published as counts, never one by one).
+ */
+export function tallyCounts(definition: MotionDefinition, counted: CountedBallots, present: number, members: number): MotionResult {
+  const counts = Object.fromEntries(definition.options.map((o) => [o.id, counted.counts[o.id] ?? 0]));
+  const { blank } = counted;
   const required = quorumRequired(members, definition.quorum);
   const quorum: QuorumResult = { present, members, required, met: present >= required };
   const baseKind = definition.majority === 'absolute' || definition.majority === 'twoThirdsMembers' ? 'members' : 'cast';
@@ -150,11 +176,11 @@ export function tallyMotion(definition: MotionDefinition, ballots: readonly (rea
     const base = baseKind === 'members' ? members : yes + no + (definition.abstentionsInBase ? abstain : 0);
     const threshold = majorityThreshold(definition.majority, base);
     const majority: MajorityResult = { rule: definition.majority, baseKind, base, threshold };
-    return { counts, ballots: ballots.length, blank, quorum, majority, passed: quorum.met && yes >= threshold, elected: [], tie: yes === no && yes > 0 };
+    return { counts, ballots: counted.ballots, blank, quorum, majority, passed: quorum.met && yes >= threshold, elected: [], tie: yes === no && yes > 0 };
   }
 
   // Election: an option is elected with enough votes, most first, up to maxChoices seats.
-  const cast = ballots.length - (definition.abstentionsInBase ? 0 : blank);
+  const cast = counted.ballots - (definition.abstentionsInBase ? 0 : blank);
   const base = baseKind === 'members' ? members : cast;
   const threshold = majorityThreshold(definition.majority, base);
   const majority: MajorityResult = { rule: definition.majority, baseKind, base, threshold };
@@ -173,7 +199,7 @@ export function tallyMotion(definition: MotionDefinition, ballots: readonly (rea
   }
   return {
     counts,
-    ballots: ballots.length,
+    ballots: counted.ballots,
     blank,
     quorum,
     majority,

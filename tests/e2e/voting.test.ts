@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MotionView } from '@consult/shared';
+import { ballotCommitment, type MotionView } from '@consult/shared';
 import { createConsultation, sleep, startServer, type CreatedConsultation, type Harness } from '../helpers/harness.js';
 import { launchBrowser, personPage, screenshot } from '../helpers/browser.js';
 
@@ -194,47 +194,65 @@ describe('voting in Chromium', () => {
     await observer.keyboard.press('Escape');
   });
 
-  it('secret ballot: receipt codes, a change of vote on the same device, and each receipt verified after the close', async () => {
+  it('secret ballot: no receipt code, a change of vote on the same device (even while it waits to be sealed), each device checks its last ballot after the close and forgets it', async () => {
     const title = '关于设立社区议事厅的提案';
     const id = await createInUi(title, { ballot: 'secret', majority: 'simple' });
     await mod.click(testId(`motion-open-${id}`));
+    const stored = async (page: Page, name: string) => {
+      const key = `consult.ballot.${c.id}.${id}.${person(name).id}`;
+      return JSON.parse((await page.evaluate(`window.localStorage.getItem(${JSON.stringify(key)})`)) as string) as {
+        secret: string | null;
+        pending: { choices: string[]; nonce: string } | null;
+        recorded: { choices: string[]; nonce: string } | null;
+        verified: boolean;
+      };
+    };
 
-    // A secret ballot waits to be sealed with the others (here: both members'), and says so.
-    await voteInUi(memberA, id, ['for'], 'sealing');
+    // 委员甲 votes against (say, under someone's eyes); the ballot waits to be sealed with the others', and says so.
+    await voteInUi(memberA, id, ['against'], 'sealing');
     expect(await textOf(memberA, testId('vote-sealing'))).toContain('密封');
     await screenshot(memberA, 'vote-member-sealing-desktop');
+    const shownA = (await stored(memberA, '委员甲')).pending!;
+    expect(shownA).toMatchObject({ choices: ['against'], nonce: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // While it waits, 甲 changes to for: same device, a new ballot that overrides the first.
+    await memberA.click(testId('vote-option-for'));
+    await memberA.waitForFunction(`document.querySelector('[data-testid="vote-submit"]')?.getAttribute('aria-disabled') === 'false'`, { timeout: 5000 });
+    await memberA.click(testId('vote-submit'));
+    await memberA.waitForFunction(
+      `JSON.parse(localStorage.getItem(${JSON.stringify(`consult.ballot.${c.id}.${id}.${person('委员甲').id}`)}))?.pending?.choices?.[0] === 'for'`,
+      { timeout: 5000 },
+    );
     await voteInUi(memberB, id, ['for']);
-    await memberA.waitForSelector(testId('vote-recorded'), { timeout: 10_000 });
-    const codeA = (await textOf(memberA, testId('vote-receipt'))).trim();
-    const codeB = (await textOf(memberB, testId('vote-receipt'))).trim();
-    expect(codeA).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(codeB).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(codeA).not.toBe(codeB);
-    expect(await textOf(memberB, testId('vote-card'))).toContain('请记下您的回执码');
+    await memberA.waitForFunction(`document.querySelector('[data-testid="vote-recorded"]')?.textContent.includes('赞成')`, { timeout: 10_000 });
 
-    // The secret was kept on the device, keyed by consultation, motion and participant.
-    const key = `consult.ballot.${c.id}.${id}.${person('委员乙').id}`;
-    const stored = JSON.parse((await memberB.evaluate(`window.localStorage.getItem(${JSON.stringify(key)})`)) as string) as {
-      secret: string;
-      recorded: { receiptCode: string };
-    };
-    expect(stored.secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(stored.recorded.receiptCode).toBe(codeB);
-    await screenshot(memberB, 'vote-member-receipt-375px');
+    // No receipt code anywhere: only the hint that the last vote counts and the device checks it.
+    for (const page of [memberA, memberB]) {
+      expect(await page.$(testId('vote-receipt'))).toBeNull();
+      const card = await textOf(page, testId('vote-card'));
+      expect(card).not.toContain('回执码');
+      expect(await textOf(page, testId('vote-secret-hint'))).toContain('只计最后一次');
+    }
+    // The device keeps the ballot secret and the last ballot's nonce, keyed by consultation, motion and participant.
+    const firstB = await stored(memberB, '委员乙');
+    expect(firstB.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(firstB.recorded).toMatchObject({ choices: ['for'], nonce: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await screenshot(memberB, 'vote-member-secret-recorded-375px');
 
-    // 委员乙 changes to against: same device, same secret, same receipt code.
+    // 委员乙 changes to against after the seal: same device, same secret, a new nonce.
     await memberB.click(testId('vote-change'));
     await memberB.click(testId('vote-option-against'));
     await memberB.click(testId('vote-submit'));
     await memberB.waitForFunction(`document.querySelector('[data-testid="vote-recorded"]')?.textContent.includes('反对')`, { timeout: 10_000 });
-    expect((await textOf(memberB, testId('vote-receipt'))).trim()).toBe(codeB);
+    const lastB = await stored(memberB, '委员乙');
+    expect(lastB.secret).toBe(firstB.secret);
+    expect(lastB.recorded).toMatchObject({ choices: ['against'] });
+    expect(lastB.recorded!.nonce).not.toBe(firstB.recorded!.nonce);
 
-    // After a reload, this device still shows the ballot as recorded, with its receipt code.
+    // After a reload, this device still shows its last ballot as recorded.
     await memberA.reload();
     await memberA.waitForSelector(testId('join-button') + ':not([disabled])', { timeout: 20_000 });
     await memberA.click(testId('join-button'));
     await memberA.waitForSelector(`${testId('vote-card')}[data-motion-id="${id}"] ${testId('vote-recorded')}`, { timeout: 20_000 });
-    expect((await textOf(memberA, testId('vote-receipt'))).trim()).toBe(codeA);
     expect(await textOf(memberA, testId('vote-recorded'))).toContain('赞成');
 
     // The moderator sees the turnout only: no roll call on a secret ballot.
@@ -244,26 +262,36 @@ describe('voting in Chromium', () => {
 
     await mod.click(testId(`motion-close-${id}`));
     await mod.click(testId(`motion-close-yes-${id}`));
+    // The last ballots count: 甲 for, 乙 against.
     const sentence = '未通过：赞成 1 票，未达到投票数半数以上 2 票';
     for (const page of [mod, memberA, memberB, observer]) {
       await page.waitForSelector(`${testId(`motion-result-${id}`)}[data-passed="false"]`, { timeout: 10_000 });
       expect(await textOf(page, `${testId(`motion-result-${id}`)} ${testId('motion-result-sentence')}`)).toBe(sentence);
     }
-    // Each member finds their receipt in the published list, with the choice they made.
-    for (const [page, code, choice] of [
-      [memberA, codeA, '赞成'],
-      [memberB, codeB, '反对'],
+    // Each member's device finds its last ballot counted, says so without naming the choice, and forgets the ballot.
+    for (const [page, name] of [
+      [memberA, '委员甲'],
+      [memberB, '委员乙'],
     ] as const) {
-      await page.waitForSelector(`${testId('receipt-verified')}[data-found="true"][data-matches="true"]`, { timeout: 10_000 });
-      const text = await textOf(page, testId('receipt-verified'));
-      expect(text).toContain(code);
-      expect(text).toContain(choice);
+      await page.waitForSelector(`${testId('ballot-verified')}[data-check="counted"]`, { timeout: 10_000 });
+      const text = await textOf(page, testId('ballot-verified'));
+      expect(text).toContain('已核对');
+      for (const choice of ['赞成', '反对']) expect(text).not.toContain(choice);
+      await page.waitForFunction(`window.__consultation.voting().openings[${JSON.stringify(id)}] === undefined`, { timeout: 5000 });
+      expect(await stored(page, name)).toEqual({ secret: null, pending: null, recorded: null, verified: true });
+      expect(await page.evaluate(`window.__consultation.voting().mine[${JSON.stringify(id)}].choices`)).toBeNull();
     }
-    // Nobody else is shown a receipt check.
-    expect(await observer.$(testId('receipt-verified'))).toBeNull();
-    expect(await mod.$(testId('receipt-verified'))).toBeNull();
-    await screenshot(memberB, 'vote-receipt-verified-375px');
-    await screenshot(memberA, 'vote-receipt-verified-desktop');
+    // The published list holds the overridden ballots just like the counted ones: the opening of the
+    // ballot 甲 cast first, or of 乙's first, shows only that it was cast, never that it counted.
+    const commitments = (await memberA.evaluate(`window.__consultation.voting().published[${JSON.stringify(id)}].published.commitments`)) as string[];
+    for (const opening of [shownA, firstB.recorded!, lastB.recorded!]) expect(commitments).toContain(ballotCommitment(id, opening.nonce, opening.choices));
+    expect(commitments.length).toBeGreaterThanOrEqual(4);
+    expect(commitments).toEqual([...commitments].sort());
+    // Nobody else is shown a check.
+    expect(await observer.$(testId('ballot-verified'))).toBeNull();
+    expect(await mod.$(testId('ballot-verified'))).toBeNull();
+    await screenshot(memberB, 'vote-ballot-verified-375px');
+    await screenshot(memberA, 'vote-ballot-verified-desktop');
   });
 
   it('election, choose up to two, opened by keyboard, closes by itself at its time limit; the result reads in English too', async () => {

@@ -14,6 +14,9 @@ import { createConsultation, flushRedis, joinAs, ok, redisUrl, sleep, startServe
 const ELIGIBLE = 23;
 const VOTING = 21;
 const secretOf = (n: number) => n.toString(16).padStart(32, 'b');
+const nonceOf = (n: number) => n.toString(16).padStart(32, 'e');
+
+type Observation = { kind: 'box'; receipts: (string | null)[] } | { kind: 'roll'; voters: string[] };
 
 interface Vote {
   h: Harness;
@@ -40,13 +43,29 @@ async function runSecretVote(h: Harness, during?: () => void): Promise<Vote> {
   const answers: Promise<unknown>[] = [];
   for (let i = 0; i < VOTING; i++) {
     during?.();
-    answers.push(ok(members[i]!.socket, 'motion.vote', { motionId, ballotId: `v${i}`, choices: [i % 3 ? 'for' : 'against'], ballotSecret: secretOf(i + 1) }));
+    answers.push(
+      ok(members[i]!.socket, 'motion.vote', {
+        motionId,
+        ballotId: `v${i}`,
+        choices: [i % 3 ? 'for' : 'against'],
+        ballotSecret: secretOf(i + 1),
+        ballotNonce: nonceOf(i + 1),
+      }),
+    );
     await sleep(15);
   }
   // The first batch is sealed by now; two of its voters change their mind.
   await answers[0];
   for (const i of [0, 1])
-    answers.push(ok(members[i]!.socket, 'motion.vote', { motionId, ballotId: `c${i}`, choices: ['abstain'], ballotSecret: secretOf(i + 1) }));
+    answers.push(
+      ok(members[i]!.socket, 'motion.vote', {
+        motionId,
+        ballotId: `c${i}`,
+        choices: ['abstain'],
+        ballotSecret: secretOf(i + 1),
+        ballotNonce: nonceOf(100 + i),
+      }),
+    );
   await sleep(50);
   during?.();
   const { motion: closed } = await ok(chair.socket, 'motion.close', { motionId });
@@ -60,13 +79,14 @@ async function runSecretVote(h: Harness, during?: () => void): Promise<Vote> {
 /**
  * From a sequence of observations (box writes and roll writes, in order), the set of voters each
  * new receipt can be narrowed to: those added to the roll by the first roll write after it.
+ * Entries without a receipt (ballots overridden before they were written, padding) are nobody's.
  */
-function anonymitySets(observations: ({ kind: 'box'; receipts: string[] } | { kind: 'roll'; voters: string[] })[]): number[] {
-  const seen = new Set<string>();
+function anonymitySets(observations: Observation[]): number[] {
+  const seen = new Set<string | null>();
   const sets: number[] = [];
   observations.forEach((o, i) => {
     if (o.kind !== 'box') return;
-    const fresh = o.receipts.filter((r) => !seen.has(r));
+    const fresh = o.receipts.filter((r): r is string => r !== null && !seen.has(r));
     for (const r of o.receipts) seen.add(r);
     if (fresh.length === 0) return;
     const next = observations.slice(i + 1).find((x) => x.kind === 'roll');
@@ -109,7 +129,7 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
     const h = await startServer();
     try {
       // An attacker reading the disk after every write: the box's receipts and the roll's bytes.
-      const snapshots: { receipts: string[]; roll: string }[] = [];
+      const snapshots: { receipts: (string | null)[]; roll: string }[] = [];
       let dir: string | null = null;
       const look = () => {
         if (!dir) {
@@ -125,7 +145,7 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
         const receipts = readFileSync(path.join(dir, boxFile), 'utf8')
           .split('\n')
           .filter(Boolean)
-          .map((l) => (JSON.parse(l) as { receiptHash: string }).receiptHash);
+          .map((l) => (JSON.parse(l) as { receiptHash: string | null }).receiptHash);
         const roll = readFileSync(path.join(dir, rollFile), 'latin1');
         const last = snapshots.at(-1);
         if (!last || last.receipts.length !== receipts.length || last.roll !== roll) snapshots.push({ receipts, roll });
@@ -142,7 +162,7 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
       clearInterval(watcher);
       look();
       // Turn the snapshots into writes: receipts added to the box, voters (roll slots) added to the roll.
-      const observations: ({ kind: 'box'; receipts: string[] } | { kind: 'roll'; voters: string[] })[] = [];
+      const observations: Observation[] = [];
       snapshots.forEach((snap, i) => {
         const before = snapshots[i - 1] ?? { receipts: [], roll: '' };
         if (snap.receipts.length > before.receipts.length) observations.push({ kind: 'box', receipts: snap.receipts.slice(before.receipts.length) });
@@ -175,10 +195,10 @@ describe('a secret ballot cannot be tied to its voter from the stored bytes', ()
       );
       const boxKey = `consult:box:${consultationId}:${motionId}`;
       const rollKey = `consult:roll:${consultationId}:${motionId}`;
-      const observations = parseResp(aof).flatMap((cmd): ({ kind: 'box'; receipts: string[] } | { kind: 'roll'; voters: string[] })[] => {
+      const observations = parseResp(aof).flatMap((cmd): Observation[] => {
         const [name, key, ...args] = cmd;
         if (name?.toUpperCase() === 'RPUSH' && key === boxKey)
-          return [{ kind: 'box', receipts: args.map((a) => (JSON.parse(a) as { receiptHash: string }).receiptHash) }];
+          return [{ kind: 'box', receipts: args.map((a) => (JSON.parse(a) as { receiptHash: string | null }).receiptHash) }];
         if (name?.toUpperCase() === 'SADD' && key === rollKey) return [{ kind: 'roll', voters: args }];
         return [];
       });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ballotCommitment } from '@consult/shared';
+import { receiptOf } from '../../server/src/domain/chain.js';
 import { ADMIN_TOKEN, createConsultation, joinAs, ok, sleep, startServer, tempDir, tokenFor, type ClientSocket } from '../helpers/harness.js';
 import { startServerProcess } from '../helpers/serverProcess.js';
 
@@ -100,17 +102,21 @@ describe('an acknowledgement means the change is on disk (SIGKILL between ack an
       const motionId = motion.definition.id;
       await ok(chair.socket, 'motion.open', { motionId });
       const secret = (i: number) => i.toString(16).padStart(32, 'c');
+      const nonce = (i: number) => i.toString(16).padStart(32, 'd');
       // Everyone votes: the batch is sealed once the last ballot is in.
-      const receipts = await Promise.all(
-        members.map(({ socket }, i) => ok(socket, 'motion.vote', { motionId, ballotId: `v${i}`, choices: ['for'], ballotSecret: secret(i + 1) })),
+      await Promise.all(
+        members.map(({ socket }, i) =>
+          ok(socket, 'motion.vote', { motionId, ballotId: `v${i}`, choices: ['for'], ballotSecret: secret(i + 1), ballotNonce: nonce(i + 1) }),
+        ),
       );
       // Then each changes their mind (written at once, one after another), and sends it again.
       const changed = new Set<string>();
       members.forEach(({ socket }, i) => {
         setTimeout(() => {
-          const ballot = { motionId, ballotId: `c${i}`, choices: ['against'], ballotSecret: secret(i + 1) };
-          send(socket, 'motion.vote', ballot, changed, receipts[i]!.receiptHash!);
-          setTimeout(() => send(socket, 'motion.vote', ballot, changed, receipts[i]!.receiptHash!), 150);
+          const ballot = { motionId, ballotId: `c${i}`, choices: ['against'], ballotSecret: secret(i + 1), ballotNonce: nonce(100 + i) };
+          const receipt = receiptOf(motionId, secret(i + 1));
+          send(socket, 'motion.vote', ballot, changed, receipt);
+          setTimeout(() => send(socket, 'motion.vote', ballot, changed, receipt), 150);
         }, i * 120);
       });
       await sleep(1100);
@@ -124,9 +130,15 @@ describe('an acknowledgement means the change is on disk (SIGKILL between ack an
       try {
         const eligible = again.app.consultations.get(c.id)!.motions[motionId]!.eligible;
         const { entries } = await again.app.store.ballots.load(c.id, motionId, eligible);
-        const latest = new Map(entries.map((e) => [e.receiptHash, e.choices]));
+        const latest = new Map(entries.filter((e) => e.receiptHash !== null).map((e) => [e.receiptHash, e]));
         expect(latest.size).toBe(MEMBERS);
-        for (const hash of acked) expect(latest.get(hash), `acknowledged change ${hash.slice(0, 8)}`).toEqual(['against']);
+        for (const hash of acked) {
+          const i = members.findIndex((_, j) => receiptOf(motionId, secret(j + 1)) === hash);
+          expect(latest.get(hash), `acknowledged change ${hash.slice(0, 8)}`).toMatchObject({
+            choices: ['against'],
+            commitment: ballotCommitment(motionId, nonce(100 + i), ['against']),
+          });
+        }
       } finally {
         await again.close();
       }

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MotionView } from '@consult/shared';
+import { ballotCommitment, type MotionView } from '@consult/shared';
 import { verifyMotionAudit } from '../../server/src/features/voting/verify.js';
 import type { MotionAudit } from '../../server/src/features/voting/audit.js';
 import {
@@ -40,6 +40,7 @@ const COMMITTEE = {
 let ballotCounter = 0;
 const ballotId = () => `ballot-${Date.now()}-${++ballotCounter}`;
 const secretOf = (n: number) => n.toString(16).padStart(32, 'a');
+const nonceOf = (n: number) => n.toString(16).padStart(32, 'e');
 
 async function adminGet(h: Harness, url: string) {
   return fetch(`${h.url}${url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -122,7 +123,7 @@ describe('voting over socket.io', () => {
     const turnoutSeen = nextEvent(b.socket, 'motion.turnout');
     const ballot = ballotId();
     const first = await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballot, choices: ['against'] });
-    expect(first).toEqual({ recorded: true, changed: false, receiptCode: null, receiptHash: null });
+    expect(first).toEqual({ recorded: true, changed: false, commitment: null });
     // The same ballot again (a client retry) is answered the same and stored once.
     expect(await ok(a.socket, 'motion.vote', { motionId: id, ballotId: ballot, choices: ['against'] })).toEqual(first);
     const liveChoices = await live;
@@ -183,7 +184,7 @@ describe('voting over socket.io', () => {
     late.socket.disconnect();
   });
 
-  it('runs a secret vote: turnout only, receipts, a published list that holds no voter, and stored data that links nothing', async () => {
+  it('runs a secret vote: turnout only, commitments, a published list that holds no voter and no choice, and stored data that links nothing', async () => {
     const [a, b, cc] = members as [typeof chair, typeof chair, typeof chair];
     // 委员戊, who looked in during the last vote, is gone once their reconnect grace ends: four members are present.
     while (h.app.attendance.present(c.id).filter((p) => p.role === 'member').length > 4) await sleep(50);
@@ -198,8 +199,13 @@ describe('voting over socket.io', () => {
 
     const d = members[3]!;
     const ballotIds = [ballotId(), ballotId(), ballotId(), ballotId()];
-    const cast = (voter: typeof chair, i: number, choice: string, secret = secretOf(i + 1), id2 = ballotIds[i]) =>
-      ok(voter.socket, 'motion.vote', { motionId: id, ballotId: id2, choices: [choice], ballotSecret: secret });
+    const cast = (voter: typeof chair, i: number, choice: string, secret = secretOf(i + 1), id2 = ballotIds[i], nonce = nonceOf(i + 1)) =>
+      ok(voter.socket, 'motion.vote', { motionId: id, ballotId: id2, choices: [choice], ballotSecret: secret, ballotNonce: nonce });
+    // A secret ballot needs its device's nonce too.
+    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['for'], ballotSecret: secretOf(1) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
     // Ballots are sealed (stored and acknowledged) together, here all four members' at once:
     // three voters' ballots are accepted and counted in the turnout, but not answered yet.
     const answers: string[] = [];
@@ -221,23 +227,32 @@ describe('voting over socket.io', () => {
     expect(seen.eligible).toBe(4);
     expect((await ok(b.socket, 'motion.list', {})).mine[id]).toEqual({ eligible: true, voted: true, choices: null });
     // A second ballot under another secret is refused at once: one ballot per voter.
-    expect(await request(a.socket, 'motion.vote', { motionId: id, ballotId: ballotId(), choices: ['against'], ballotSecret: secretOf(99) })).toMatchObject({
+    expect(
+      await request(a.socket, 'motion.vote', {
+        motionId: id,
+        ballotId: ballotId(),
+        choices: ['against'],
+        ballotSecret: secretOf(99),
+        ballotNonce: nonceOf(99),
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'INVALID_STATE' },
     });
     await sleep(300);
     expect(answers).toEqual([]);
     const rd = await cast(d, 3, 'against');
-    const [ra, rb] = await Promise.all([pa, pb, pc]);
+    const [ra, rb, rc] = await Promise.all([pa, pb, pc]);
     expect(answers.sort()).toEqual(['a', 'b', 'c']);
-    expect(ra.receiptCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // The server answers the commitment the device computes itself from its nonce and choices.
+    expect(ra.commitment).toBe(ballotCommitment(id, nonceOf(1), ['against']));
     expect(await retry).toEqual(ra);
-    expect(rd.receiptCode).not.toBe(ra.receiptCode);
-    // A change of a sealed ballot (same receipt, new choice) is stored at once: it adds nobody to the roll.
-    const changed = await cast(a, 0, 'for', secretOf(1), ballotId());
-    expect(changed).toMatchObject({ changed: true, receiptCode: ra.receiptCode });
+    expect(rd.commitment).not.toBe(ra.commitment);
+    // A change of a sealed ballot (same secret, new nonce) is stored at once: it adds nobody to the roll.
+    const changed = await cast(a, 0, 'for', secretOf(1), ballotId(), nonceOf(101));
+    expect(changed).toEqual({ recorded: true, changed: true, commitment: ballotCommitment(id, nonceOf(101), ['for']) });
     // Another member's change while it waits for nothing: the same.
-    await cast(d, 3, 'abstain', secretOf(4), ballotId());
+    const changedD = await cast(d, 3, 'abstain', secretOf(4), ballotId(), nonceOf(104));
     // Before the close nothing of the box is published.
     expect(await request(a.socket, 'motion.published', { motionId: id })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     expect((await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit?format=csv`)).status).toBe(409);
@@ -247,26 +262,35 @@ describe('voting over socket.io', () => {
     const closed = await ok(chair.socket, 'motion.close', { motionId: id });
     expect(closed.motion.result).toMatchObject({ counts: { for: 2, against: 0, abstain: 2 }, ballots: 4, passed: true });
 
-    const { ballots } = await ok(b.socket, 'motion.published', { motionId: id });
-    expect(ballots).toHaveLength(4);
-    for (const entry of ballots) expect(Object.keys(entry).sort()).toEqual(['choices', 'receiptHash']);
-    expect(ballots.find((x) => x.receiptHash === rb.receiptHash)?.choices).toEqual(['for']);
-    expect(ballots.find((x) => x.receiptHash === ra.receiptHash)?.choices).toEqual(['for']);
+    // Published: every commitment, the two overridden ones and some padding among them, sorted; nothing else.
+    const published = await ok(b.socket, 'motion.published', { motionId: id });
+    expect(Object.keys(published).sort()).toEqual(['commitments', 'motionId']);
+    const cast6 = [ra, rb, rc, rd, changed, changedD].map((r) => r.commitment!);
+    expect(published.commitments).toEqual(expect.arrayContaining(cast6));
+    expect(published.commitments.length).toBeGreaterThanOrEqual(6);
+    expect(published.commitments.length).toBeLessThanOrEqual(6 + 4);
+    expect(published.commitments).toEqual([...published.commitments].sort());
 
-    // The audit export verifies, including a member's receipt.
+    // The audit export verifies, including a member's commitment; it holds commitments only.
     const audit = (await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit`)).json()) as MotionAudit;
     expect(audit.named).toBeNull();
-    expect(audit.box).toHaveLength(6);
-    expect(verifyMotionAudit(audit, rb.receiptCode!)).toMatchObject({
+    expect(audit.box!.map((e) => e.commitment).sort()).toEqual(published.commitments);
+    for (const entry of audit.box!) expect(Object.keys(entry).sort()).toEqual(['commitment', 'hash', 'prevHash']);
+    expect(verifyMotionAudit(audit, changed.commitment!)).toMatchObject({
       ok: true,
-      box: { entries: 6, ok: true },
-      tally: { ok: true },
-      receipt: { found: true, choices: ['for'] },
+      box: { entries: published.commitments.length, ok: true },
+      tally: { ok: true, from: 'counts' },
+      commitment: { found: true },
     });
     const forged = structuredClone(audit);
-    // (Entries are shuffled within their batch: change the second one to a choice it does not hold.)
-    forged.box![1]!.choices = forged.box![1]!.choices[0] === 'against' ? ['for'] : ['against'];
+    forged.box![1]!.commitment = ballotCommitment(id, nonceOf(7), ['against']);
     expect(verifyMotionAudit(forged).ok).toBe(false);
+    const inflated = structuredClone(audit);
+    const closedEvent = inflated.events.find((e) => e.type === 'motion.closed')!.data as { result: { counts: Record<string, number> } };
+    closedEvent.result.counts.for = 3;
+    expect(verifyMotionAudit(inflated)).toMatchObject({ ok: false, tally: { ok: false } });
+    const csv = await (await adminGet(h, `/api/consultations/${c.id}/motions/${id}/audit?format=csv`)).text();
+    expect(csv.trim().split('\n')).toEqual(['commitment', ...published.commitments]);
 
     // What is stored: the log holds no ballot of this motion; the box holds no voter, id or time;
     // the roll is a sorted set of voters with nothing else.
@@ -287,12 +311,13 @@ describe('voting over socket.io', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>)) {
-      expect(Object.keys(entry).sort()).toEqual(['choices', 'hash', 'prevHash', 'receiptHash']);
+      expect(Object.keys(entry).sort()).toEqual(['choices', 'commitment', 'hash', 'prevHash', 'receiptHash']);
     }
-    for (const secretLink of [...voterIds, ...ballotIds, secretOf(1), secretOf(2), ra.receiptCode!]) {
+    // Nor the device's secrets: its ballot secret and nonces stay on the device.
+    for (const secretLink of [...voterIds, ...ballotIds, secretOf(1), secretOf(2), nonceOf(1), nonceOf(101)]) {
       expect(box).not.toContain(secretLink);
     }
-    for (const secretLink of [...ballotIds, secretOf(1), ra.receiptHash!, ra.receiptCode!]) expect(log).not.toContain(secretLink);
+    for (const secretLink of [...ballotIds, secretOf(1), nonceOf(1), ra.commitment!]) expect(log).not.toContain(secretLink);
   });
 
   it('counts 300 concurrent ballots exactly', async () => {
@@ -317,7 +342,7 @@ describe('voting over socket.io', () => {
             motionId: motion.definition.id,
             ballotId: `b-${ballot}-${i}`,
             choices: [choice(i)],
-            ...(ballot === 'secret' ? { ballotSecret: secretOf(1000 + i) } : {}),
+            ...(ballot === 'secret' ? { ballotSecret: secretOf(1000 + i), ballotNonce: nonceOf(1000 + i) } : {}),
           };
           return [ok(v.socket, 'motion.vote', payload), ok(v.socket, 'motion.vote', payload)];
         }),
@@ -349,10 +374,19 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
     const choicesOf = ['for', 'for', 'against', 'for', 'against'];
     // All five vote: their batch is sealed when the last ballot arrives.
     await Promise.all(
-      voters.map((v, i) => ok(v.socket, 'motion.vote', { motionId: secret, ballotId: `s${i}`, choices: [choicesOf[i]], ballotSecret: secretOf(10 + i) })),
+      voters.map((v, i) =>
+        ok(v.socket, 'motion.vote', {
+          motionId: secret,
+          ballotId: `s${i}`,
+          choices: [choicesOf[i]],
+          ballotSecret: secretOf(10 + i),
+          ballotNonce: nonceOf(10 + i),
+        }),
+      ),
     );
     // 委员甲 changes their vote.
-    const r0 = await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10) });
+    const change0 = { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10), ballotNonce: nonceOf(110) };
+    const r0 = await ok(voters[0]!.socket, 'motion.vote', change0);
     expect(r0.changed).toBe(true);
     for (const x of [chair, ...voters]) x.socket.disconnect();
     await first.close();
@@ -365,10 +399,14 @@ describe.each(STORES)('a restart mid-vote loses no ballot (%s store)', (store) =
       expect(views.find((m) => m.definition.id === named)).toMatchObject({ status: 'closed', result: { counts: { for: 1, against: 1 } } });
       expect(views.find((m) => m.definition.id === secret)).toMatchObject({ status: 'open', turnout: { voted: 5, eligible: 5 } });
       // The retry of a ballot cast before the restart is answered as before; a change still counts.
-      expect(await ok(voters[0]!.socket, 'motion.vote', { motionId: secret, ballotId: 's0b', choices: ['against'], ballotSecret: secretOf(10) })).toMatchObject(
-        { ...r0, changed: false },
-      );
-      await ok(voters[3]!.socket, 'motion.vote', { motionId: secret, ballotId: 's3b', choices: ['abstain'], ballotSecret: secretOf(13) });
+      expect(await ok(voters[0]!.socket, 'motion.vote', change0)).toEqual({ ...r0, changed: false });
+      await ok(voters[3]!.socket, 'motion.vote', {
+        motionId: secret,
+        ballotId: 's3b',
+        choices: ['abstain'],
+        ballotSecret: secretOf(13),
+        ballotNonce: nonceOf(113),
+      });
       expect((await ok(voters[1]!.socket, 'motion.list', {})).mine[secret]).toEqual({ eligible: true, voted: true, choices: null });
       const { motion } = await ok(chair.socket, 'motion.close', { motionId: secret });
       expect(motion.result).toMatchObject({ ballots: 5, counts: { for: 1, against: 3, abstain: 1 } });

@@ -23,22 +23,10 @@ export function chainHash(prevHash: string, content: unknown): string {
 }
 
 /**
- * Receipt of a secret ballot: a short code derived from the voter's ballot secret (which
- * never leaves their device except to cast), and the hash that is published with the choice.
+ * Which device cast a secret ballot: a hash of the voter's ballot secret, which only their device
+ * holds. A later ballot with the same receipt overrides the earlier one. Kept in the server's box
+ * only: it is never published nor shown, so nothing the voter holds maps to a choice publicly.
  */
-export function receiptFor(motionId: string, ballotSecret: string): { code: string; hash: string } {
-  const digest = createHash('sha256').update(`receipt\n${motionId}\n${ballotSecret}`).digest();
-  // 60 bits as 12 characters of Crockford base32, shown as XXXX-XXXX-XXXX.
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  let bits = 0n;
-  for (let i = 0; i < 8; i++) bits = (bits << 8n) | BigInt(digest[i]!);
-  let code = '';
-  for (let i = 0; i < 12; i++) code += alphabet[Number((bits >> BigInt(64 - 5 * (i + 1))) & 31n)]!;
-  const formatted = `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`;
-  return { code: formatted, hash: receiptHash(formatted) };
-}
-
-/** What a member computes from their receipt code to find it in the published list. */
-export function receiptHash(code: string): string {
-  return sha256(`receipt-code\n${code.trim().toUpperCase()}`);
+export function receiptOf(motionId: string, ballotSecret: string): string {
+  return sha256(`receipt\n${motionId}\n${ballotSecret}`);
 }

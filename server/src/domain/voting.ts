@@ -40,7 +40,7 @@ export type MotionEvent =
         closedAt: number;
         reason: 'moderator' | 'timeout';
         by: string | null;
-        /** Secret ballots: how many (receipt, choice) entries the box holds and the hash of its last one. */
+        /** Secret ballots: how many entries (commitments) the box holds and the hash of its last one. */
         box: { entries: number; headHash: string } | null;
         result: MotionResult;
       } & Chained;

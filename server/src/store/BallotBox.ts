@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -8,8 +8,8 @@ import { assertStoreId } from './EventStore.js';
 /**
  * Secret ballots are stored as two records that share nothing:
  *
- * - the **box**: (receipt hash, choices) entries, hash-chained, with no voter, no id of
- *   the voter's, and no time;
+ * - the **box**: one entry per ballot cast, hash-chained over its commitment (the only part
+ *   ever published), with no voter, no id of the voter's, and no time;
  * - the **roll**: the set of participants who have voted, kept as a set (a sorted file,
  *   a Redis SET), so it holds no order and no time either.
  *
@@ -17,10 +17,26 @@ import { assertStoreId } from './EventStore.js';
  * voters (see `SecretBox`), and a ballot is acknowledged only once its batch is durable.
  */
 export interface BoxEntry {
-  receiptHash: string;
-  choices: string[];
+  /** The ballot's commitment (see @consult/shared secretBallot.ts), or random padding. Published after the close. */
+  commitment: string;
+  /**
+   * The device's receipt and the choices: private to the server's store. Null for a ballot a later
+   * one of the same device overrode before it was written, and for padding: these count nothing.
+   */
+  receiptHash: string | null;
+  choices: string[] | null;
   prevHash: string;
   hash: string;
+}
+
+/** What the audit export and the published list show of a box entry: its commitment and chain link. */
+export type PublicBoxEntry = Pick<BoxEntry, 'commitment' | 'prevHash' | 'hash'>;
+
+/** A ballot that counts until a later one of the same device (same receipt) overrides it. */
+export interface Ballot {
+  receiptHash: string;
+  commitment: string;
+  choices: string[];
 }
 
 export interface BallotBoxBackend {
@@ -33,9 +49,14 @@ export interface BallotBoxBackend {
   close(): Promise<void>;
 }
 
-/** The chain link of a box entry: its receipt hash and choices, after the previous entry's hash. */
-export function boxEntryHash(prevHash: string, receiptHash: string, choices: readonly string[]): string {
-  return chainHash(prevHash, { receiptHash, choices });
+/** The chain link of a box entry: its commitment after the previous entry's hash (all an audit can see). */
+export function boxEntryHash(prevHash: string, commitment: string): string {
+  return chainHash(prevHash, { commitment });
+}
+
+/** Random padding: as many entries as a random number from 0 to the roll's size (see `SecretBox.sealAll`). */
+export function paddingCommitments(eligible: number): string[] {
+  return Array.from({ length: randomInt(eligible + 1) }, () => randomBytes(32).toString('hex'));
 }
 
 /**
@@ -47,8 +68,10 @@ export function boxEntryHash(prevHash: string, receiptHash: string, choices: rea
 export const MIX_SIZE = 10;
 
 interface Waiting {
-  /** The ballot's box entry; null when only the roll is to be completed (the entry was stored before a crash). */
-  entry: { receiptHash: string; choices: string[] } | null;
+  /** The ballot; null when only the roll is to be completed (the entry was stored before a crash). */
+  entry: Ballot | null;
+  /** Commitments of this voter's earlier ballots that a change overrode before they were written. */
+  overridden: string[];
   voter: string;
   sealed: Deferred;
 }
@@ -80,8 +103,9 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 /**
- * One secret motion's box in memory: the roll, the latest choice per receipt, the chain head,
- * and the ballots waiting for their batch.
+ * One secret motion's box in memory: the roll, the latest ballot per receipt, the chain head,
+ * and the ballots waiting for their batch. Every ballot accepted is written, the ones a change
+ * overrode too (as entries that count nothing), so the published commitments hold them all.
  *
  * A new voter's ballot is accepted at once (the roll and the turnout count it, a second ballot
  * of theirs is refused) but sealed, that is written and acknowledged, with at least `mixSize`
@@ -93,8 +117,10 @@ function shuffle<T>(items: T[]): T[] {
 export class SecretBox {
   /** Voters whose ballot was accepted (stored, or waiting for its batch). */
   readonly roll = new Set<string>();
-  /** The latest choice per receipt, accepted. */
-  readonly latest = new Map<string, string[]>();
+  /** The latest ballot per receipt, accepted. */
+  readonly latest = new Map<string, Ballot>();
+  /** Every commitment written, in order. */
+  readonly commitments: string[] = [];
   entries = 0;
   headHash = GENESIS;
   /** Set when the close starts: no ballot is accepted after it. */
@@ -120,8 +146,11 @@ export class SecretBox {
     const box = new SecretBox(backend, consultationId, motionId, eligible, mixSize);
     const { entries, voters } = await backend.load(consultationId, motionId, eligible);
     for (const e of entries) {
-      box.latest.set(e.receiptHash, e.choices);
-      box.storedReceipts.add(e.receiptHash);
+      if (e.receiptHash !== null && e.choices !== null) {
+        box.latest.set(e.receiptHash, { receiptHash: e.receiptHash, commitment: e.commitment, choices: e.choices });
+        box.storedReceipts.add(e.receiptHash);
+      }
+      box.commitments.push(e.commitment);
       box.headHash = e.hash;
       box.entries++;
     }
@@ -139,10 +168,10 @@ export class SecretBox {
    * A new voter's ballot (with its entry), or the roll completed for an entry stored before a
    * crash (entry null). Resolves once the voter's batch is durable.
    */
-  cast(voter: string, entry: { receiptHash: string; choices: string[] } | null): Promise<void> {
+  cast(voter: string, entry: Ballot | null): Promise<void> {
     this.roll.add(voter);
-    if (entry) this.latest.set(entry.receiptHash, entry.choices);
-    const waiting: Waiting = { entry, voter, sealed: deferred() };
+    if (entry) this.latest.set(entry.receiptHash, entry);
+    const waiting: Waiting = { entry, overridden: [], voter, sealed: deferred() };
     this.waiting.push(waiting);
     if (entry) this.sealedReceipts.set(entry.receiptHash, waiting.sealed.promise);
     this.release();
@@ -150,16 +179,17 @@ export class SecretBox {
   }
 
   /** A voter changes their ballot (same receipt): resolves once the change is durable. */
-  change(receiptHash: string, choices: string[]): Promise<void> {
-    this.latest.set(receiptHash, choices);
-    const waiting = this.waiting.find((w) => w.entry?.receiptHash === receiptHash);
+  change(ballot: Ballot): Promise<void> {
+    this.latest.set(ballot.receiptHash, ballot);
+    const waiting = this.waiting.find((w) => w.entry?.receiptHash === ballot.receiptHash);
     if (waiting) {
-      // Not written yet: the batch will carry the new choice.
-      waiting.entry = { receiptHash, choices };
+      // Not written yet: the batch carries the new ballot, and the one it overrides as counting nothing.
+      waiting.overridden.push(waiting.entry!.commitment);
+      waiting.entry = ballot;
       return waiting.sealed.promise;
     }
-    const written = this.write([{ receiptHash, choices }], [], []);
-    this.sealedReceipts.set(receiptHash, written);
+    const written = this.write([ballot], [], []);
+    this.sealedReceipts.set(ballot.receiptHash, written);
     return written;
   }
 
@@ -168,9 +198,20 @@ export class SecretBox {
     return this.sealedReceipts.get(receiptHash) ?? this.tail;
   }
 
-  /** Writes everything still waiting (the close), and resolves once all of it is durable. */
-  sealAll(): Promise<void> {
+  /**
+   * The close: writes everything still waiting, then random padding (commitments of no ballot),
+   * and resolves once all of it is durable. The padding hides how many ballots were overridden:
+   * without it, a list with exactly one commitment per voter would show that nobody changed
+   * their vote, and any ballot a voter showed would be proven counted.
+   */
+  sealAll(padding: readonly string[] = paddingCommitments(this.eligible.length)): Promise<void> {
     this.flush(this.waiting.length);
+    if (padding.length > 0)
+      void this.write(
+        padding.map((commitment) => ({ commitment, receiptHash: null, choices: null })),
+        [],
+        [],
+      );
     return this.tail;
   }
 
@@ -187,18 +228,28 @@ export class SecretBox {
     this.waiting = this.waiting.slice(count);
     this.storedVoters += batch.length;
     const voters = batch.map((w) => w.voter);
-    const entries = batch.flatMap((w) => (w.entry ? [w.entry] : []));
+    const entries = batch.flatMap((w): Omit<BoxEntry, 'prevHash' | 'hash'>[] => [
+      ...(w.entry ? [w.entry] : []),
+      ...w.overridden.map((commitment) => ({ commitment, receiptHash: null, choices: null })),
+    ]);
     void this.write(shuffle(entries), voters, batch);
   }
 
   /** Chains the entries (in the order given) and stores them, then the voters. */
-  private write(entries: { receiptHash: string; choices: string[] }[], voters: string[], batch: Waiting[]): Promise<void> {
+  private write(entries: Omit<BoxEntry, 'prevHash' | 'hash'>[], voters: string[], batch: Waiting[]): Promise<void> {
     const chained: BoxEntry[] = entries.map((e) => {
-      const hash = boxEntryHash(this.headHash, e.receiptHash, e.choices);
-      const entry = { receiptHash: e.receiptHash, choices: [...e.choices], prevHash: this.headHash, hash };
+      const hash = boxEntryHash(this.headHash, e.commitment);
+      const entry: BoxEntry = {
+        commitment: e.commitment,
+        receiptHash: e.receiptHash,
+        choices: e.choices && [...e.choices],
+        prevHash: this.headHash,
+        hash,
+      };
       this.headHash = hash;
       this.entries++;
-      this.storedReceipts.add(e.receiptHash);
+      this.commitments.push(e.commitment);
+      if (e.receiptHash !== null) this.storedReceipts.add(e.receiptHash);
       return entry;
     });
     // The backend keeps call order; each batch is its own write (entries first, then the roll).
@@ -228,12 +279,12 @@ export class SecretBox {
 
   /** Final choices, one per receipt (a changed vote counts once). */
   finalChoices(): string[][] {
-    return [...this.latest.values()];
+    return [...this.latest.values()].map((b) => b.choices);
   }
 
-  /** The published list: (receipt hash, choice) pairs, sorted by hash so the order says nothing. */
-  published(): { receiptHash: string; choices: string[] }[] {
-    return [...this.latest.entries()].map(([receiptHash, choices]) => ({ receiptHash, choices })).sort((a, b) => (a.receiptHash < b.receiptHash ? -1 : 1));
+  /** The published list: every commitment written (counted, overridden, padding), sorted so the order says nothing. */
+  published(): string[] {
+    return [...this.commitments].sort();
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BALLOT_TYPES, DEFAULT_QUORUM, MAJORITY_RULES } from '../voting.js';
 
 const id = z.string().min(1).max(128);
+const hex = z.string().regex(/^[0-9a-f]{32,128}$/);
 
 export const CreateMotionRequest = z
   .object({
@@ -18,9 +19,14 @@ export const CreateMotionRequest = z
     abstentionsInBase: z.boolean().default(false),
     quorum: z.number().min(0).max(0.99).default(DEFAULT_QUORUM),
     timeLimitMs: z.number().int().min(10_000).max(3_600_000).nullable().default(null),
+    /** Secret ballots must allow it: a later ballot overrides one shown to a coercer (docs/DECISIONS.md). */
     allowChange: z.boolean().default(true),
   })
   .strict()
+  .refine((m) => m.ballot !== 'secret' || m.allowChange, {
+    error: 'a secret ballot can always be changed until the close, so that a ballot shown to someone proves nothing',
+    path: ['allowChange'],
+  })
   .refine((m) => !m.options || m.maxChoices <= m.options.length, { error: 'maxChoices cannot exceed the number of options', path: ['maxChoices'] })
   .refine((m) => m.options !== undefined || m.maxChoices === 1, { error: 'a decision takes exactly one choice', path: ['maxChoices'] });
 
@@ -33,13 +39,15 @@ export const VoteRequest = z
     ballotId: z.string().min(1).max(64),
     choices: z.array(id).max(50),
     /**
-     * Secret ballots only: a random secret the voter's device keeps (32–128 hex). The receipt
-     * code is derived from it, and only its holder can change the ballot.
+     * Secret ballots only: a random secret the voter's device keeps for the motion (32–128 hex).
+     * Only its holder can change the ballot.
      */
-    ballotSecret: z
-      .string()
-      .regex(/^[0-9a-f]{32,128}$/)
-      .optional(),
+    ballotSecret: hex.optional(),
+    /**
+     * Secret ballots only: a random nonce of this ballot (32–128 hex), kept on the device. The
+     * ballot is published as the commitment to (motion, nonce, choices); see secretBallot.ts.
+     */
+    ballotNonce: hex.optional(),
   })
   .strict();
 

@@ -80,7 +80,8 @@ export function MotionCreateForm() {
         abstentionsInBase: castBase && abstentionsInBase,
         quorum: QUORUM_CHOICES[quorumIndex]?.value ?? 0.5,
         timeLimitMs: limit ?? null,
-        allowChange,
+        // A secret ballot can always be changed until the close (see vote.allowChangeSecret).
+        allowChange: ballot === 'secret' || allowChange,
       });
       if (created) {
         setTitle('');
@@ -284,8 +285,17 @@ export function MotionCreateForm() {
           </label>
         )}
         <label className="check">
-          <input type="checkbox" data-testid="motion-create-allow-change" checked={allowChange} onChange={(event) => setAllowChange(event.target.checked)} />
-          <span>{t('vote.allowChange')}</span>
+          <input
+            type="checkbox"
+            data-testid="motion-create-allow-change"
+            checked={ballot === 'secret' || allowChange}
+            disabled={ballot === 'secret'}
+            onChange={(event) => setAllowChange(event.target.checked)}
+          />
+          <span>
+            {t('vote.allowChange')}
+            {ballot === 'secret' && <span className="hint check__hint">{t('vote.allowChangeSecret')}</span>}
+          </span>
         </label>
 
         {problem && (

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import type { MotionResult, MotionView } from '@consult/shared';
+import { checkOwnBallot, type MotionResult, type MotionView } from '@consult/shared';
 import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
-import { fetchPublished } from './actions';
-import { choicesLabel, describeResult, findReceipt, optionLabel, percent, sameChoices } from './logic';
+import { fetchPublished, forgetVerified } from './actions';
+import { describeResult, optionLabel, percent } from './logic';
 
 /** Votes per option with bars (elected options marked), blank ballots, then quorum, base, rule and ties in words. */
 export function ResultDetails({ motion, result }: { motion: MotionView; result: MotionResult }) {
@@ -55,22 +55,40 @@ export function ResultDetails({ motion, result }: { motion: MotionView; result: 
 }
 
 /**
- * After a secret ballot closes: whether this device's receipt is in the published list, and
- * with the choices it sent. Shown only to a voter who holds a receipt.
+ * After a secret ballot closes: this device checks that the commitment of its last ballot is in
+ * the published list and that the result can have counted it (checkOwnBallot). Found counted,
+ * the device forgets the ballot (forgetVerified) and says so without naming the choice: nothing
+ * on the screen afterwards shows how this member voted. Shown only on the device that voted.
  */
-export function ReceiptCheck({ motion, testId }: { motion: MotionView; testId?: string }) {
+export function BallotCheck({ motion, testId }: { motion: MotionView; testId?: string }) {
   const t = useT();
   const id = motion.definition.id;
-  const receipt = useStore((s) => s.voting.receipts[id]);
+  const opening = useStore((s) => s.voting.openings[id]);
+  const verified = useStore((s) => s.voting.verified.includes(id));
   const list = useStore((s) => s.voting.published[id]);
-  const mine = useStore((s) => s.voting.mine[id]?.choices ?? null);
   const closed = motion.status === 'closed';
+  const check = opening && list?.status === 'loaded' && motion.result ? checkOwnBallot(opening, list.published, motion.result) : null;
 
   useEffect(() => {
-    if (closed && receipt && !list) fetchPublished(id);
-  }, [closed, receipt, list, id]);
+    if (closed && opening && !list) fetchPublished(id);
+  }, [closed, opening, list, id]);
+  useEffect(() => {
+    if (check === 'counted') forgetVerified(id);
+  }, [check, id]);
 
-  if (!closed || !receipt) return null;
+  if (!closed || (!opening && !verified)) return null;
+  if (verified || check === 'counted') {
+    const count = list?.status === 'loaded' ? list.published.commitments.length : null;
+    return (
+      <div className="vote-receipt-check vote-receipt-check--ok" data-testid={testId} data-check="counted" aria-live="polite">
+        <Icon name="check" size={20} />
+        <p className="vote-receipt-check__body">
+          <span>{count === null ? t('vote.verify.countedEarlier') : t('vote.verify.counted', { count })}</span>
+          <span>{t('vote.verify.forgotten')}</span>
+        </p>
+      </div>
+    );
+  }
   if (!list || list.status === 'loading') {
     return (
       <p className="vote-receipt-check" aria-live="polite">
@@ -89,25 +107,11 @@ export function ReceiptCheck({ motion, testId }: { motion: MotionView; testId?: 
       </div>
     );
   }
-  const entry = findReceipt(list.ballots, receipt.hash);
-  const matches = entry !== null && (mine === null || sameChoices(entry.choices, mine));
-  const choices = entry ? choicesLabel(t, motion.definition, entry.choices) : '';
   return (
-    <div
-      className={matches ? 'vote-receipt-check vote-receipt-check--ok' : 'vote-receipt-check vote-receipt-check--warn'}
-      data-testid={testId}
-      data-found={entry !== null}
-      data-matches={matches}
-      aria-live="polite"
-    >
-      <Icon name={matches ? 'check' : 'close'} size={20} />
+    <div className="vote-receipt-check vote-receipt-check--warn" data-testid={testId} data-check={check ?? 'missing'} aria-live="polite">
+      <Icon name="close" size={20} />
       <p className="vote-receipt-check__body">
-        <span>{t(entry === null ? 'vote.verify.missing' : matches ? 'vote.verify.found' : 'vote.verify.mismatch', { count: list.ballots.length })}</span>
-        <span>
-          {t('vote.verify.code')}
-          <span className="vote-receipt-check__code">{receipt.code}</span>
-        </span>
-        {entry && <span>{t('vote.verify.recordedAs', { choices })}</span>}
+        <span>{t(check === 'inconsistent' ? 'vote.verify.inconsistent' : 'vote.verify.missing')}</span>
       </p>
     </div>
   );

@@ -4,22 +4,22 @@ import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 import { castVote } from './actions';
-import { choicesLabel, optionLabel } from './logic';
+import { choicesLabel, maySend, optionLabel } from './logic';
 import { Countdown } from './parts';
 import { NO_BALLOT } from './slice';
 
 /**
  * A member's ballot on the open motion, on the stage where it cannot be missed (also on a
  * phone): the motion, big options (one for a decision or a choose-one election, up to k
- * otherwise), submit, then "recorded" once the server has stored it durably, the receipt
- * code of a secret ballot, and a change of vote while the motion allows it.
+ * otherwise), submit, then "recorded" once the server has stored it durably, and a change of
+ * vote while the motion allows it (a secret ballot always, even while it waits to be sealed).
+ * A secret ballot shows no receipt: the device checks it itself after the close.
  */
 export function VoteCard({ motion }: { motion: MotionView }) {
   const t = useT();
   const { definition } = motion;
   const id = definition.id;
   const own = useStore((s) => s.voting.mine[id] ?? NO_BALLOT);
-  const receipt = useStore((s) => s.voting.receipts[id]);
   const [changing, setChanging] = useState(false);
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
@@ -68,14 +68,10 @@ export function VoteCard({ motion }: { motion: MotionView }) {
               )}
             </span>
           </p>
-          {receipt && (
-            <div className="vote-receipt-box">
-              <p className="vote-receipt-box__label">{t('vote.receiptLabel')}</p>
-              <p className="vote-receipt" data-testid="vote-receipt">
-                {receipt.code}
-              </p>
-              <p className="hint">{t('vote.receiptHint')}</p>
-            </div>
+          {definition.ballot === 'secret' && own.choices !== null && (
+            <p className="hint" data-testid="vote-secret-hint">
+              {t('vote.secretRecordedHint')}
+            </p>
           )}
           {definition.allowChange ? (
             own.choices !== null || definition.ballot === 'named' ? (
@@ -102,8 +98,12 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
   const single = definition.maxChoices === 1;
   const full = chosen.length >= definition.maxChoices;
   const decision = definition.kind === 'decision';
+  const secret = definition.ballot === 'secret';
   // A decision needs one of 赞成/反对/弃权; an election may be handed in blank.
   const ready = decision ? chosen.length === 1 : chosen.length <= definition.maxChoices;
+  // A secret ballot waiting to be sealed can still be changed: other choices send a new ballot.
+  const changeWhileSealing = own.sending && maySend(own, secret, chosen);
+  const blocked = !ready || !maySend(own, secret, chosen);
 
   const toggle = (optionId: string, on: boolean) => {
     if (single) setChosen(on ? [optionId] : []);
@@ -115,7 +115,7 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (!ready || own.sending) return;
+    if (blocked) return;
     // Keep the options' order, whatever order they were ticked in.
     const choices = definition.options.map((o) => o.id).filter((o) => chosen.includes(o));
     if (await castVote(id, choices)) onDone();
@@ -157,7 +157,7 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
           );
         })}
       </fieldset>
-      {own.sending && definition.ballot === 'secret' && (
+      {own.sending && secret && (
         <p className="note" role="status" data-testid="vote-sealing">
           {t('vote.sealingNote')}
         </p>
@@ -168,20 +168,28 @@ function BallotForm({ motion, initial, onDone, onCancel }: { motion: MotionView;
         </p>
       )}
       <div className="ballot__actions">
-        <button type="submit" className="btn btn--primary btn--vote" data-testid="vote-submit" aria-disabled={!ready || own.sending} aria-busy={own.sending}>
+        <button
+          type="submit"
+          className="btn btn--primary btn--vote"
+          data-testid="vote-submit"
+          aria-disabled={blocked}
+          aria-busy={own.sending && !changeWhileSealing}
+        >
           <Icon name="check" size={22} />
           {t(
-            own.sending
-              ? definition.ballot === 'secret'
-                ? 'vote.sealing'
-                : 'vote.sending'
-              : own.unconfirmed
-                ? 'vote.resend'
-                : !decision && chosen.length === 0
-                  ? 'vote.submitBlank'
-                  : onCancel
-                    ? 'vote.submitChange'
-                    : 'vote.submit',
+            changeWhileSealing
+              ? 'vote.submitChange'
+              : own.sending
+                ? secret
+                  ? 'vote.sealing'
+                  : 'vote.sending'
+                : own.unconfirmed
+                  ? 'vote.resend'
+                  : !decision && chosen.length === 0
+                    ? 'vote.submitBlank'
+                    : onCancel
+                      ? 'vote.submitChange'
+                      : 'vote.submit',
           )}
         </button>
         {onCancel && (

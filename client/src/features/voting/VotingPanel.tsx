@@ -9,7 +9,7 @@ import { closeMotion, openMotion, refreshNamed } from './actions';
 import { choicesLabel, describeResult, orderMotions } from './logic';
 import { MotionCreateForm } from './MotionCreateForm';
 import { Countdown, MotionSummary, StatusTag, Turnout } from './parts';
-import { ReceiptCheck, ResultDetails } from './ResultDetails';
+import { BallotCheck, ResultDetails } from './ResultDetails';
 import { selectModerates } from './slice';
 
 /** The 表决 tab: the chair's motions with their controls, or everyone else's view of them. */
@@ -292,7 +292,7 @@ function NamedRow({ motion, participantId, choices }: { motion: MotionView; part
   );
 }
 
-/** Everyone else's 表决 tab: each motion with its turnout or result, and a voter's receipt check. */
+/** Everyone else's 表决 tab: each motion with its turnout or result, and a voter's own ballot check. */
 function MotionList() {
   const t = useT();
   const motions = useMotions();
@@ -325,7 +325,7 @@ function MotionList() {
               {motion.status === 'closed' && motion.result && (
                 <>
                   <ResultHeadline motion={motion} />
-                  <ReceiptCheck motion={motion} />
+                  <BallotCheck motion={motion} />
                   <ResultDetails motion={motion} result={motion.result} />
                 </>
               )}

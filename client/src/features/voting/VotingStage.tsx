@@ -6,7 +6,7 @@ import { Icon } from '../ui/Icon';
 import { useServerNow } from '../floor/time';
 import { describeResult, resultOnStage } from './logic';
 import { Countdown, Turnout } from './parts';
-import { ReceiptCheck, ResultDetails } from './ResultDetails';
+import { BallotCheck, ResultDetails } from './ResultDetails';
 import { selectLatestClosed, selectMayVote, selectOpenMotion } from './slice';
 import { VoteCard } from './VoteCard';
 
@@ -77,7 +77,7 @@ function LiveBanner({ motion }: { motion: MotionView }) {
   );
 }
 
-/** The result, announced to everyone: the sentence with the rule, counts, quorum; a voter's receipt check. */
+/** The result, announced to everyone: the sentence with the rule, counts, quorum; a voter's own ballot check. */
 function ResultAnnouncement({ motion }: { motion: MotionView }) {
   const t = useT();
   const dismiss = useStore((s) => s.dismissResult);
@@ -116,7 +116,7 @@ function ResultAnnouncement({ motion }: { motion: MotionView }) {
         <Icon name={wording.passed ? 'check' : 'close'} size={24} />
         <span data-testid="motion-result-sentence">{wording.headline}</span>
       </p>
-      <ReceiptCheck motion={motion} testId="receipt-verified" />
+      <BallotCheck motion={motion} testId="ballot-verified" />
       <ResultDetails motion={motion} result={result} />
     </section>
   );

@@ -3,7 +3,7 @@ import { useStore } from '../../store';
 import { errorKey, type MessageKey } from '../../i18n';
 import { errorCodeOf, type AppErrorCode } from '../../net/errors';
 import { request } from '../../net/socket';
-import { randomHex, sameChoices, voteErrorKey } from './logic';
+import { maySend, randomHex, sameChoices, voteErrorKey } from './logic';
 import { selectModerates, selectOwnBallot } from './slice';
 import { ballotKey, emptyBallot, loadBallot, saveBallot, type StoredBallot } from './storage';
 
@@ -14,7 +14,7 @@ import { ballotKey, emptyBallot, loadBallot, saveBallot, type StoredBallot } fro
 
 const store = () => useStore.getState();
 
-/** Bytes of randomness in a ballot secret (64 hex characters; the server takes 32–128). */
+/** Bytes of randomness in a ballot secret and in a ballot's nonce (64 hex characters; the server takes 32–128). */
 const SECRET_BYTES = 32;
 const BALLOT_ID_BYTES = 16;
 
@@ -73,14 +73,25 @@ export function refreshNamed(motionId: string): void {
     .catch(() => undefined);
 }
 
-/** The published (receipt hash, choices) list of a closed secret motion, to check our receipt against (again after a failure). */
+/** The published commitments of a closed secret motion, to check our last ballot against (again after a failure). */
 export function fetchPublished(motionId: string): void {
   const current = store().voting.published[motionId];
   if (current?.status === 'loading' || current?.status === 'loaded') return;
   store().setPublished(motionId, { status: 'loading' });
   request('motion.published', { motionId })
-    .then((reply) => store().setPublished(motionId, { status: 'loaded', ballots: reply.ballots }))
+    .then((published) => store().setPublished(motionId, { status: 'loaded', published }))
     .catch(() => store().setPublished(motionId, { status: 'failed' }));
+}
+
+/**
+ * Our last secret ballot was found counted: keep only that fact. Its choices, nonce and the
+ * ballot secret are forgotten, so that afterwards this device has nothing to show of the vote.
+ */
+export function forgetVerified(motionId: string): void {
+  const key = storageKey(motionId);
+  if (key) saveBallot(key, { ...emptyBallot(), verified: true });
+  store().markVerified(motionId);
+  store().patchOwnBallot(motionId, { choices: null });
 }
 
 function storageKey(motionId: string): string | null {
@@ -93,21 +104,32 @@ const SEALING_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Casts (or changes) our ballot. The same choices as a ballot still waiting for its
- * answer are sent with the same ballot id, so a retry is counted once; other choices get
- * a new ballot id (a change of vote). A secret ballot's secret is stored on this device
- * before anything is sent, and kept for retries and changes.
+ * answer are sent with the same ballot id (and nonce), so a retry is counted once; other
+ * choices get a new ballot id and nonce (a change of vote). A secret ballot's secret and
+ * nonce are stored on this device before anything is sent, and kept for retries and changes.
+ * A secret ballot can be changed even while it waits to be sealed: until the close, the last
+ * ballot counts, so one cast under someone's eyes can always be overridden.
  */
 export async function castVote(motionId: string, choices: string[]): Promise<boolean> {
   const state = store();
   const motion = state.voting.motions[motionId];
   const key = storageKey(motionId);
-  if (!motion || !key || selectOwnBallot(state, motionId).sending) return false;
+  if (!motion || !key) return false;
   const { definition } = motion;
   const secret = definition.ballot === 'secret';
+  const own = selectOwnBallot(state, motionId);
+  if (!maySend(own, secret, choices)) return false;
   const stored = loadBallot(key) ?? emptyBallot();
   const hadSecret = stored.secret !== null;
-  const ballotId = stored.pending && sameChoices(stored.pending.choices, choices) ? stored.pending.ballotId : randomHex(BALLOT_ID_BYTES, random);
-  const sending: StoredBallot = { ...stored, secret: secret ? (stored.secret ?? randomHex(SECRET_BYTES, random)) : null, pending: { ballotId, choices } };
+  const retry = stored.pending && sameChoices(stored.pending.choices, choices) ? stored.pending : null;
+  const ballotId = retry?.ballotId ?? randomHex(BALLOT_ID_BYTES, random);
+  const nonce = secret ? (retry?.nonce ?? randomHex(SECRET_BYTES, random)) : null;
+  const sending: StoredBallot = {
+    ...stored,
+    secret: secret ? (stored.secret ?? randomHex(SECRET_BYTES, random)) : null,
+    pending: { ballotId, choices, nonce },
+    verified: false,
+  };
   if (!saveBallot(key, sending) && secret) state.pushToast('vote.storageFailed');
   state.patchOwnBallot(motionId, { sending: true, pending: sending.pending, unconfirmed: false });
 
@@ -116,14 +138,17 @@ export async function castVote(motionId: string, choices: string[]): Promise<boo
     // everyone), which may take until the vote closes: wait for it as long as the vote may run.
     const receipt = await request(
       'motion.vote',
-      { motionId, ballotId, choices, ...(secret && sending.secret ? { ballotSecret: sending.secret } : {}) },
+      { motionId, ballotId, choices, ...(secret && sending.secret && nonce ? { ballotSecret: sending.secret, ballotNonce: nonce } : {}) },
       secret ? { timeoutMs: SEALING_TIMEOUT_MS } : {},
     );
-    saveBallot(key, { ...sending, pending: null, recorded: { ballotId, choices, receiptCode: receipt.receiptCode, receiptHash: receipt.receiptHash } });
+    // A change was sent while this one waited (its answer decides what is recorded), or this is a
+    // duplicate answer of a ballot already recorded: nothing to record.
+    if (loadBallot(key)?.pending?.ballotId !== ballotId) return true;
+    saveBallot(key, { ...sending, pending: null, recorded: { ballotId, choices, nonce } });
     store().patchOwnBallot(motionId, { voted: true, choices, pending: null, sending: false, unconfirmed: false, ineligible: false });
-    if (receipt.receiptCode && receipt.receiptHash) {
-      store().setReceipt(motionId, { code: receipt.receiptCode, hash: receipt.receiptHash });
-      // A retry answered after the close: the list to check the receipt against is out already.
+    if (nonce) {
+      store().setOpening(motionId, { nonce, choices });
+      // A retry answered after the close: the list to check the ballot against is out already.
       if (store().voting.motions[motionId]?.status === 'closed') fetchPublished(motionId);
     }
     if (receipt.changed) store().pushToast('vote.changedToast');
@@ -138,9 +163,11 @@ export async function castVote(motionId: string, choices: string[]): Promise<boo
       store().pushToast('vote.unconfirmed');
       return false;
     }
-    // Refused: this send recorded nothing. A secret that was never accepted is dropped.
-    saveBallot(key, { ...sending, secret: hadSecret ? sending.secret : null, pending: null });
-    store().patchOwnBallot(motionId, { sending: false, pending: null, unconfirmed: false, ineligible: code === 'FORBIDDEN' });
+    // Refused: this send recorded nothing. A secret that was never accepted is dropped; a
+    // ballot still waiting to be sealed (this was its change) keeps waiting.
+    const waiting = own.sending ? stored.pending : null;
+    saveBallot(key, { ...sending, secret: hadSecret ? sending.secret : null, pending: waiting });
+    store().patchOwnBallot(motionId, { sending: waiting !== null, pending: waiting, unconfirmed: false, ineligible: code === 'FORBIDDEN' });
     const current = store().voting.motions[motionId];
     store().pushToast(voteErrorKey(code, { status: current?.status, allowChange: definition.allowChange, secret, hadSecret }));
     if (REFRESH_AFTER.has(code)) refreshMotions();
@@ -150,7 +177,7 @@ export async function castVote(motionId: string, choices: string[]): Promise<boo
 
 /**
  * After a join or rejoin: the server's list with what it knows of our ballots, merged
- * with what this device kept (choices and receipts of secret ballots, ballots still
+ * with what this device kept (choices and nonces of secret ballots, ballots still
  * waiting for an answer, which are sent again with their ballot id).
  */
 export function refreshMotions(): void {
@@ -170,7 +197,8 @@ export function refreshMotions(): void {
         const voted = server?.voted ?? false;
         store().patchOwnBallot(id, { voted, choices: voted ? choices : null, pending, sending: false, unconfirmed: pending !== null });
         const recorded = local?.recorded;
-        if (voted && recorded?.receiptCode && recorded.receiptHash) store().setReceipt(id, { code: recorded.receiptCode, hash: recorded.receiptHash });
+        if (voted && !named && recorded?.nonce) store().setOpening(id, { nonce: recorded.nonce, choices: recorded.choices });
+        if (local?.verified) store().markVerified(id);
         if (pending && motion.status !== 'draft') {
           if (named && voted && choices && sameChoices(choices, pending.choices)) {
             // A named ballot whose answer was lost but which the server has: nothing to send.
@@ -178,15 +206,15 @@ export function refreshMotions(): void {
               saveBallot(key, {
                 ...local,
                 pending: null,
-                recorded: { ballotId: pending.ballotId, choices: pending.choices, receiptCode: null, receiptHash: null },
+                recorded: { ballotId: pending.ballotId, choices: pending.choices, nonce: null },
               });
             store().patchOwnBallot(id, { pending: null, unconfirmed: false });
           } else if (motion.status === 'open' || voted) {
-            // Sent again with its ballot id: counted once. After the close this still returns a secret ballot's receipt.
+            // Sent again with its ballot id (and nonce): counted once. After the close this still answers a secret ballot.
             void castVote(id, pending.choices);
           }
         }
-        if (motion.status === 'closed' && !named && store().voting.receipts[id]) fetchPublished(id);
+        if (motion.status === 'closed' && !named && store().voting.openings[id]) fetchPublished(id);
         if (moderates && named && motion.status !== 'draft') refreshNamed(id);
       }
     })

@@ -5,6 +5,7 @@ import { zh, type Catalogue, type MessageKey } from '../../i18n/zh';
 import {
   choicesLabel,
   describeResult,
+  maySend,
   mergeMotion,
   optionLabel,
   orderMotions,
@@ -162,6 +163,15 @@ describe('ballot helpers', () => {
     const hex = randomHex(16, (array) => array.fill(0xab));
     expect(hex).toBe('ab'.repeat(16));
     expect(randomHex(32, (array) => array.map((_, i) => i))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('sends nothing while a ballot is on its way, except a change of a secret ballot waiting to be sealed', () => {
+    const waiting = { sending: true, pending: { choices: ['for'] } };
+    expect(maySend({ sending: false, pending: null }, false, ['for'])).toBe(true);
+    expect(maySend(waiting, false, ['against'])).toBe(false);
+    expect(maySend(waiting, true, ['against'])).toBe(true);
+    // The same choices again would only be the retry already on its way.
+    expect(maySend(waiting, true, ['for'])).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
  * spelled out in words from the structured result, option labels, which message explains
  * a refused ballot, and the small rules of ballots and motion views.
  */
-import type { MajorityRule, MotionDefinition, MotionResult, MotionStatus, MotionView, PublishedBallot } from '@consult/shared';
+import type { MajorityRule, MotionDefinition, MotionResult, MotionStatus, MotionView } from '@consult/shared';
 import type { AppErrorCode } from '../../net/errors';
 import type { MessageKey } from '../../i18n/zh';
 
@@ -171,6 +171,14 @@ export function sameChoices(a: readonly string[], b: readonly string[]): boolean
   return [...a].sort().every((x, i) => x === sorted[i]);
 }
 
+/**
+ * Whether a ballot may be sent now: not while one is on its way, except a change of a secret
+ * ballot waiting to be sealed (until the close, the last ballot of a device counts).
+ */
+export function maySend(own: { sending: boolean; pending: { choices: readonly string[] } | null }, secret: boolean, choices: readonly string[]): boolean {
+  return !own.sending || (secret && own.pending !== null && !sameChoices(own.pending.choices, choices));
+}
+
 /** Lowercase hex of `bytes` random bytes, from the given source of randomness (crypto.getRandomValues). */
 export function randomHex(bytes: number, fill: (array: Uint8Array) => Uint8Array): string {
   const array = fill(new Uint8Array(bytes));
@@ -201,11 +209,6 @@ export function orderMotions(list: readonly MotionView[]): MotionView[] {
       b.definition.createdAt - a.definition.createdAt ||
       a.definition.id.localeCompare(b.definition.id),
   );
-}
-
-/** Whether our receipt is in the published list, and with which choices. */
-export function findReceipt(published: readonly PublishedBallot[], receiptHash: string): PublishedBallot | null {
-  return published.find((b) => b.receiptHash === receiptHash) ?? null;
 }
 
 /** Share of the bar, 0–100, never NaN. */

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { can, type MotionView, type NamedChoices, type PublishedBallot } from '@consult/shared';
+import { can, type BallotOpening, type MotionView, type NamedChoices, type PublishedBallots } from '@consult/shared';
 import type { AppState } from '../../store';
 import { mergeMotion } from './logic';
 
@@ -17,13 +17,8 @@ export interface OwnBallot {
   ineligible: boolean;
 }
 
-export interface Receipt {
-  code: string;
-  hash: string;
-}
-
-/** The published (receipt hash, choices) list of a closed secret motion, as far as this page fetched it. */
-export type PublishedList = { status: 'loading' } | { status: 'loaded'; ballots: PublishedBallot[] } | { status: 'failed' };
+/** The published commitments of a closed secret motion, as far as this page fetched them. */
+export type PublishedList = { status: 'loading' } | { status: 'loaded'; published: PublishedBallots } | { status: 'failed' };
 
 export interface VotingState {
   /** Every motion of the consultation, by id, with live turnout (`turnout`) and, once closed, the result. */
@@ -32,8 +27,10 @@ export interface VotingState {
   named: Record<string, Record<string, string[]>>;
   /** Own ballots by motion id. */
   mine: Record<string, OwnBallot>;
-  /** Secret ballots: the receipt of our ballot, by motion id. */
-  receipts: Record<string, Receipt>;
+  /** Secret ballots: the opening (nonce, choices) of this device's last ballot, by motion id, until it is found counted. */
+  openings: Record<string, BallotOpening>;
+  /** Secret ballots this device checked after the close and found counted (their openings are forgotten). */
+  verified: string[];
   /** Secret ballots after the close, by motion id. */
   published: Record<string, PublishedList>;
   /** Result announcements this page closed. */
@@ -49,13 +46,15 @@ export interface VotingSlice {
   applyTurnout: (turnout: { motionId: string; voted: number; eligible: number }[]) => void;
   setNamedChoices: (named: NamedChoices) => void;
   patchOwnBallot: (motionId: string, patch: Partial<OwnBallot>) => void;
-  setReceipt: (motionId: string, receipt: Receipt | null) => void;
+  setOpening: (motionId: string, opening: BallotOpening | null) => void;
+  /** The device found its last ballot counted: it keeps that fact and forgets the opening. */
+  markVerified: (motionId: string) => void;
   setPublished: (motionId: string, list: PublishedList) => void;
   dismissResult: (motionId: string) => void;
   resetVoting: () => void;
 }
 
-const EMPTY: VotingState = { motions: {}, named: {}, mine: {}, receipts: {}, published: {}, dismissed: [] };
+const EMPTY: VotingState = { motions: {}, named: {}, mine: {}, openings: {}, verified: [], published: {}, dismissed: [] };
 
 export const NO_BALLOT: OwnBallot = { voted: false, choices: null, pending: null, sending: false, unconfirmed: false, ineligible: false };
 
@@ -92,11 +91,16 @@ export const createVotingSlice: StateCreator<AppState, [], [], VotingSlice> = (s
       }),
     setNamedChoices: ({ motionId, choices }) => update((v) => ({ named: { ...v.named, [motionId]: choices } })),
     patchOwnBallot: (motionId, patch) => update((v) => ({ mine: { ...v.mine, [motionId]: { ...(v.mine[motionId] ?? NO_BALLOT), ...patch } } })),
-    setReceipt: (motionId, receipt) =>
+    setOpening: (motionId, opening) =>
       update((v) => {
-        if (receipt) return { receipts: { ...v.receipts, [motionId]: receipt } };
-        const { [motionId]: _gone, ...rest } = v.receipts;
-        return { receipts: rest };
+        if (opening) return { openings: { ...v.openings, [motionId]: opening } };
+        const { [motionId]: _gone, ...rest } = v.openings;
+        return { openings: rest };
+      }),
+    markVerified: (motionId) =>
+      update((v) => {
+        const { [motionId]: _gone, ...openings } = v.openings;
+        return { openings, verified: v.verified.includes(motionId) ? v.verified : [...v.verified, motionId] };
       }),
     setPublished: (motionId, list) => update((v) => ({ published: { ...v.published, [motionId]: list } })),
     dismissResult: (motionId) => update((v) => (v.dismissed.includes(motionId) ? null : { dismissed: [...v.dismissed, motionId] })),

@@ -2,18 +2,24 @@
  * What this device keeps of its own ballots, in localStorage, keyed by consultation,
  * motion and participant: the ballot secret of a secret motion (written before the
  * ballot is sent, so a retry or a change after a reload still holds it), the ballot
- * sent but not yet acknowledged (retried with the same ballot id), and the receipt.
+ * sent but not yet acknowledged (retried with the same ballot id and nonce), and the
+ * last ballot recorded, whose nonce lets the device check it after the close. Once the
+ * check finds it counted, the device forgets all of it but that fact.
  * When storage is unavailable, the page keeps them in memory.
  */
 
 export interface StoredBallot {
-  /** Secret ballots: 32 lowercase hex characters or more; the receipt code is derived from it. */
+  /** Secret ballots: 32 lowercase hex characters or more; only its holder can change the ballot. */
   secret: string | null;
-  /** Sent, no acknowledgement yet: a retry sends the same ballot id. */
-  pending: { ballotId: string; choices: string[] } | null;
-  /** Acknowledged: what was recorded, and the receipt of a secret ballot. */
-  recorded: { ballotId: string; choices: string[]; receiptCode: string | null; receiptHash: string | null } | null;
+  /** Sent, no acknowledgement yet: a retry sends the same ballot id (and, secret, the same nonce). */
+  pending: { ballotId: string; choices: string[]; nonce: string | null } | null;
+  /** Acknowledged: what was recorded, and a secret ballot's nonce (its commitment's opening). */
+  recorded: { ballotId: string; choices: string[]; nonce: string | null } | null;
+  /** Secret ballots: checked after the close and found counted; the choices and nonce are forgotten. */
+  verified: boolean;
 }
+
+const HEX = /^[0-9a-f]{32,128}$/;
 
 const PREFIX = 'consult.ballot';
 const memory = new Map<string, StoredBallot>();
@@ -23,7 +29,7 @@ export function ballotKey(consultationId: string, motionId: string, participantI
 }
 
 export function emptyBallot(): StoredBallot {
-  return { secret: null, pending: null, recorded: null };
+  return { secret: null, pending: null, recorded: null, verified: false };
 }
 
 function parse(raw: string | null): StoredBallot | null {
@@ -32,13 +38,21 @@ function parse(raw: string | null): StoredBallot | null {
     const value = JSON.parse(raw) as Partial<StoredBallot> | null;
     if (!value || typeof value !== 'object') return null;
     return {
-      secret: typeof value.secret === 'string' && /^[0-9a-f]{32,128}$/.test(value.secret) ? value.secret : null,
-      pending: value.pending && typeof value.pending.ballotId === 'string' && Array.isArray(value.pending.choices) ? value.pending : null,
-      recorded: value.recorded && typeof value.recorded.ballotId === 'string' && Array.isArray(value.recorded.choices) ? value.recorded : null,
+      secret: typeof value.secret === 'string' && HEX.test(value.secret) ? value.secret : null,
+      pending: ballotOf(value.pending),
+      recorded: ballotOf(value.recorded),
+      verified: value.verified === true,
     };
   } catch {
     return null;
   }
+}
+
+function ballotOf(value: unknown): { ballotId: string; choices: string[]; nonce: string | null } | null {
+  if (!value || typeof value !== 'object') return null;
+  const { ballotId, choices, nonce } = value as Record<string, unknown>;
+  if (typeof ballotId !== 'string' || !Array.isArray(choices) || !choices.every((c) => typeof c === 'string')) return null;
+  return { ballotId, choices, nonce: typeof nonce === 'string' && HEX.test(nonce) ? nonce : null };
 }
 
 export function loadBallot(key: string): StoredBallot | null {

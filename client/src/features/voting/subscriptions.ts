@@ -9,7 +9,8 @@ const store = () => useStore.getState();
 /**
  * Motion pushes: created, opened and closed motions (the close carries the result to
  * everyone), live turnout, and for moderators who chose what on named ballots. After a
- * secret ballot closes, a voter holding a receipt fetches the published list to check it.
+ * secret ballot closes, a voter whose device holds its last ballot fetches the published
+ * commitments to check it.
  */
 export function subscribeVoting(socket: ConsultSocket): () => void {
   return listen(socket, {
@@ -26,7 +27,7 @@ export function subscribeVoting(socket: ConsultSocket): () => void {
 function onClosed(motion: MotionView): void {
   const id = motion.definition.id;
   if (motion.definition.ballot === 'secret') {
-    if (store().voting.receipts[id]) fetchPublished(id);
+    if (store().voting.openings[id]) fetchPublished(id);
   } else {
     // The final roll call (the last live batch may still be on its way).
     refreshNamed(id);

@@ -1,10 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { AppError, ErrorCode, invalidState, notFound, type MyBallot, type Participant, type PublishedBallot, type VoteReceipt } from '@consult/shared';
-import { receiptFor } from '../../domain/chain.js';
+import {
+  AppError,
+  ErrorCode,
+  ballotCommitment,
+  invalidState,
+  notFound,
+  type MyBallot,
+  type Participant,
+  type PublishedBallots,
+  type VoteReceipt,
+} from '@consult/shared';
+import { receiptOf } from '../../domain/chain.js';
 import type { ConsultationState } from '../../domain/consultation.js';
-import { checkBallot, motion, sameChoices, type MotionRecord } from '../../domain/voting.js';
+import { checkBallot, motion, type MotionRecord } from '../../domain/voting.js';
 import type { ConsultationService } from '../../log/ConsultationService.js';
-import { SecretBox, type BallotBoxBackend, type BoxEntry } from '../../store/BallotBox.js';
+import { SecretBox, type BallotBoxBackend, type PublicBoxEntry } from '../../store/BallotBox.js';
 
 export interface BallotBoxesEvents {
   /** A secret ballot was accepted (the turnout changed). */
@@ -87,14 +97,16 @@ export class BallotBoxes extends EventEmitter<BallotBoxesEvents> {
 
   /**
    * A secret ballot: decided against the box in arrival order, answered once it is sealed with
-   * others (see SecretBox). A retry (same secret, same choices) is answered as the first.
+   * others (see SecretBox). A retry (same secret, nonce and choices: the same commitment) is
+   * answered as the first; any other ballot from the same device overrides its earlier one.
    */
   async cast(
     consultationId: string,
     voter: Participant,
-    input: { motionId: string; choices: string[]; ballotSecret?: string | undefined },
+    input: { motionId: string; choices: string[]; ballotSecret?: string | undefined; ballotNonce?: string | undefined },
   ): Promise<VoteReceipt> {
-    if (!input.ballotSecret) throw new AppError(ErrorCode.VALIDATION, 'a secret ballot needs the ballot secret your device keeps');
+    if (!input.ballotSecret || !input.ballotNonce)
+      throw new AppError(ErrorCode.VALIDATION, 'a secret ballot needs the ballot secret and the nonce your device keeps');
     const state = this.consultations.get(consultationId);
     if (!state) throw notFound(`consultation ${consultationId}`);
     // The box is keyed to the roll snapshotted at the opening: refuse before touching it.
@@ -102,12 +114,16 @@ export class BallotBoxes extends EventEmitter<BallotBoxesEvents> {
     const box = await this.box(consultationId, motion(state.motions, input.motionId));
     // From here on synchronous against the current state and box: arrival order decides.
     const current = motion(this.consultations.get(consultationId)!.motions, input.motionId);
-    const receipt = receiptFor(input.motionId, input.ballotSecret);
-    const existing = box.latest.get(receipt.hash);
+    const ballot = {
+      receiptHash: receiptOf(input.motionId, input.ballotSecret),
+      commitment: ballotCommitment(input.motionId, input.ballotNonce, input.choices),
+      choices: [...input.choices],
+    };
+    const existing = box.latest.get(ballot.receiptHash);
     const inRoll = box.roll.has(voter.id);
-    const answer = (changed: boolean): VoteReceipt => ({ recorded: true, changed, receiptCode: receipt.code, receiptHash: receipt.hash });
-    if (inRoll && existing && sameChoices(existing, input.choices)) {
-      await box.sealed(receipt.hash);
+    const answer = (changed: boolean): VoteReceipt => ({ recorded: true, changed, commitment: ballot.commitment });
+    if (inRoll && existing?.commitment === ballot.commitment) {
+      await box.sealed(ballot.receiptHash);
       return answer(false);
     }
     checkBallot(current, voter, input.choices);
@@ -115,10 +131,10 @@ export class BallotBoxes extends EventEmitter<BallotBoxesEvents> {
     if (inRoll && !existing) throw invalidState('you have already voted; a vote can be changed only from the device that cast it');
     if (inRoll && !current.definition.allowChange) throw invalidState('you have voted; this motion does not allow changing a vote');
     let sealed: Promise<void>;
-    if (inRoll) sealed = box.change(receipt.hash, [...input.choices]);
+    if (inRoll) sealed = box.change(ballot);
     // The entry was stored but the roll was not (a crash between the two writes): complete the roll.
-    else if (existing && sameChoices(existing, input.choices)) sealed = box.cast(voter.id, null);
-    else sealed = box.cast(voter.id, { receiptHash: receipt.hash, choices: [...input.choices] });
+    else if (existing?.commitment === ballot.commitment) sealed = box.cast(voter.id, null);
+    else sealed = box.cast(voter.id, ballot);
     this.emit('accepted', { consultationId, motionId: input.motionId });
     await sealed;
     return answer(inRoll);
@@ -138,13 +154,17 @@ export class BallotBoxes extends EventEmitter<BallotBoxesEvents> {
     if (box) box.closing = false;
   }
 
-  /** After the close of a secret ballot: (receipt hash, choices), sorted by hash. */
-  async published(consultationId: string, m: MotionRecord): Promise<PublishedBallot[]> {
-    return (await this.box(consultationId, m)).published();
+  /** After the close of a secret ballot: every commitment in the box, sorted. */
+  async published(consultationId: string, m: MotionRecord): Promise<PublishedBallots> {
+    return { motionId: m.definition.id, commitments: (await this.box(consultationId, m)).published() };
   }
 
-  /** Every box entry as stored, in order, with its chain hashes (audit export of a closed secret motion). */
-  async entries(consultationId: string, m: MotionRecord): Promise<BoxEntry[]> {
-    return (await this.backend.load(consultationId, m.definition.id, m.eligible)).entries;
+  /**
+   * Every box entry as stored, in order, with its chain hashes, for the audit export of a closed
+   * secret motion: its commitment only, never the receipt or the choices kept beside it.
+   */
+  async entries(consultationId: string, m: MotionRecord): Promise<PublicBoxEntry[]> {
+    const { entries } = await this.backend.load(consultationId, m.definition.id, m.eligible);
+    return entries.map(({ commitment, prevHash, hash }) => ({ commitment, prevHash, hash }));
   }
 }

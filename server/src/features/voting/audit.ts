@@ -1,10 +1,10 @@
 import type { MotionDefinition, MotionResult } from '@consult/shared';
 import type { StoredEvent } from '../../store/EventStore.js';
-import type { BoxEntry } from '../../store/BallotBox.js';
+import type { PublicBoxEntry } from '../../store/BallotBox.js';
 
 /** The audit export of a motion: everything needed to check its chain and recompute its tally. */
 export interface MotionAudit {
-  format: 'consultation-motion-audit/1';
+  format: 'consultation-motion-audit/2';
   consultationId: string;
   motionId: string;
   definition: MotionDefinition;
@@ -13,8 +13,11 @@ export interface MotionAudit {
   events: StoredEvent[];
   /** Named ballots: each voter's final choice. */
   named: { participantId: string; name: string; siteId: string; choices: string[] }[] | null;
-  /** Secret ballots, after the close: every box entry in order (a changed vote appears twice, same receipt). */
-  box: BoxEntry[] | null;
+  /**
+   * Secret ballots, after the close: every box entry in order, as its commitment and chain link
+   * only. Counted ballots, overridden ones and padding look alike; the counts are in the result.
+   */
+  box: PublicBoxEntry[] | null;
   result: MotionResult | null;
 }
 
@@ -28,17 +31,15 @@ export function csvCell(value: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** CSV: per-member choices for a named ballot; (receipt hash, choices) for a closed secret ballot. */
+/** CSV: per-member choices for a named ballot; the sorted commitments of a closed secret ballot. */
 export function auditCsv(audit: MotionAudit): string {
   const rows: string[][] = [];
   if (audit.named) {
     rows.push(['participantId', 'name', 'siteId', 'choices']);
     for (const b of audit.named) rows.push([b.participantId, b.name, b.siteId, b.choices.join(';')]);
   } else {
-    rows.push(['receiptHash', 'choices']);
-    const latest = new Map<string, string[]>();
-    for (const e of audit.box ?? []) latest.set(e.receiptHash, e.choices);
-    for (const [hash, choices] of [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) rows.push([hash, choices.join(';')]);
+    rows.push(['commitment']);
+    for (const commitment of (audit.box ?? []).map((e) => e.commitment).sort()) rows.push([commitment]);
   }
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

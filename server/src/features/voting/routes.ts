@@ -45,7 +45,8 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
     {
       onRequest,
       schema: {
-        summary: 'The motion’s hash chain, and per-member choices (named) or the receipt list (secret, after the close); ?format=csv for the choices as CSV',
+        summary:
+          'The motion’s hash chain, and per-member choices (named) or the box’s chain of ballot commitments (secret, after the close); ?format=csv for the choices or the sorted commitments as CSV',
         tags: ['voting'],
         security: [{ bearer: [] }],
         params: jsonSchema(votingSchemas.MotionIdParams),
@@ -63,11 +64,11 @@ export async function registerVotingRoutes(app: FastifyInstance, deps: Deps): Pr
       if (!motion) throw notFound(`motion ${motionId}`);
       const secret = motion.definition.ballot === 'secret';
       if (secret && motion.status !== 'closed' && request.query.format === 'csv')
-        throw invalidState('a secret ballot’s receipt list is published when the vote closes');
+        throw invalidState('a secret ballot’s commitments are published when the vote closes');
       const events = (await deps.consultations.storeRead(id)).filter((e) => isMotionEvent(e) && e.data.motionId === motionId);
       const people = new Map(state.consultation.participants.map((p) => [p.id, p]));
       const audit: MotionAudit = {
-        format: 'consultation-motion-audit/1',
+        format: 'consultation-motion-audit/2',
         consultationId: id,
         motionId,
         definition: motion.definition,

@@ -2,16 +2,16 @@ import { invalidState } from '@consult/shared';
 import { motion } from '../../../domain/voting.js';
 import { answer, defineAction } from '../../../actions/action.js';
 
-/** After the close of a secret ballot: the list of (receipt hash, choices) each voter checks theirs against. */
+/** After the close of a secret ballot: the sorted commitments each voter's device checks its last ballot against. */
 export const publishedBallots = defineAction({
   name: 'motion.published',
   permission: 'session.join',
   authorize(state, _actor, { motionId }) {
     const m = motion(state.motions, motionId);
-    if (m.definition.ballot !== 'secret') throw invalidState('only a secret ballot has a published receipt list');
-    if (m.status !== 'closed') throw invalidState('the receipt list is published when the vote closes');
+    if (m.definition.ballot !== 'secret') throw invalidState('only a secret ballot has a published list of commitments');
+    if (m.status !== 'closed') throw invalidState('the commitments are published when the vote closes');
   },
   prepare: ({ motionId }, { consultationId, services }) =>
     services.ballots.published(consultationId, motion(services.consultations.get(consultationId)!.motions, motionId)),
-  decide: (_state, { motionId }, _actor, _now, ballots) => answer({ motionId, ballots }),
+  decide: (_state, _input, _actor, _now, published) => answer(published),
 });

@@ -10,9 +10,9 @@ import { votingContext } from './context.js';
 export const castVote = defineAction({
   name: 'motion.vote',
   permission: 'motion.vote',
-  authorize(state, _actor, { motionId, ballotSecret }) {
-    if (motion(state.motions, motionId).definition.ballot === 'named' && ballotSecret !== undefined)
-      throw new AppError(ErrorCode.VALIDATION, 'a named ballot takes no ballot secret');
+  authorize(state, _actor, { motionId, ballotSecret, ballotNonce }) {
+    if (motion(state.motions, motionId).definition.ballot === 'named' && (ballotSecret !== undefined || ballotNonce !== undefined))
+      throw new AppError(ErrorCode.VALIDATION, 'a named ballot takes no ballot secret nor nonce');
   },
   async prepare(input, { consultationId, actor, services }): Promise<VoteReceipt | null> {
     const m = motion(services.consultations.get(consultationId)!.motions, input.motionId);
@@ -21,6 +21,6 @@ export const castVote = defineAction({
   decide(state, { motionId, ballotId, choices }, actor, now, secret) {
     if (secret) return answer(secret);
     const { events, changed } = decideNamedVote(votingContext(state, actor, now), motionId, ballotId, choices);
-    return { events, reply: { recorded: true, changed, receiptCode: null, receiptHash: null } };
+    return { events, reply: { recorded: true, changed, commitment: null } };
   },
 });
