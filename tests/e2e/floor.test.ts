@@ -104,6 +104,10 @@ describe('the speaking queue and the floor in Chromium', () => {
     const rowText = await textOf(mod, row);
     for (const part of ['委员甲', '市本级', '发言', '关于加装电梯补贴的建议', '已等待']) expect(rowText).toContain(part);
     await screenshot(mod, 'floor-moderator-queue-desktop');
+    // The raised hand shows on the member's tile and in the participant list, with the place in line.
+    await mod.waitForSelector(testId(`tile-hand-${memberId}`), { timeout: 10_000 });
+    expect(await textOf(mod, testId(`tile-hand-${memberId}`))).toContain('1');
+    expect(await mod.$(testId(`participant-hand-${memberId}`))).not.toBeNull();
 
     // The moderator gives the floor to that entry.
     await mod.click(testId(`grant-entry-${entry.id}`));
@@ -113,6 +117,8 @@ describe('the speaking queue and the floor in Chromium', () => {
     expect(await textOf(member, testId('floor-bar'))).toContain('委员甲');
     expect(await textOf(member, testId('floor-countdown'))).toMatch(/^(3:00|2:5\d)$/);
     await member.waitForSelector(testId('floor-done'));
+    // Given the floor, the hand is down.
+    expect(await mod.$(testId(`tile-hand-${memberId}`))).toBeNull();
 
     // The member's microphone opened by itself: in the client and on the SFU.
     await member.waitForSelector(`${testId('mic-toggle')}[aria-pressed="true"]:not([aria-disabled="true"])`, { timeout: 10_000 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorView, IngestView, SiteOverview, StreamView } from '@consult/shared';
-import { createConsultation, sleep, startServer, type CreatedConsultation, type Harness } from '../helpers/harness.js';
+import { createConsultation, joinAs, ok, sleep, startServer, tokenOf, type CreatedConsultation, type Harness } from '../helpers/harness.js';
 import { launchBrowser, personPage, screenshot, transportStats } from '../helpers/browser.js';
 import { pushTestPattern } from '../helpers/encoder.js';
 
@@ -229,6 +229,59 @@ describe('studios in Chromium: cue before air, the studio page, the sites overvi
       `(() => { const r = document.querySelector('${testId('studio-request-floor')}, ${testId('studio-floor')}').getBoundingClientRect(); return r.right <= window.innerWidth && r.bottom <= window.innerHeight; })()`,
     );
     expect(fits).toBe(true);
+  });
+
+  it('the projector view for the venue’s big screen: the floor holder, the countdown, the queue and a vote’s result; Escape leaves it', async () => {
+    const studioId = person('工作室').id;
+    await studio.setViewport({ width: 1920, height: 1080 });
+    // Someone waits in line behind the venue (which holds the floor from the test above).
+    const b = await joinAs(h.url, tokenOf(person('委员乙').joinUrl));
+    try {
+      const { entryId } = await ok(b.socket, 'floor.request', { type: 'reply', note: '' });
+      await studio.waitForSelector(testId('projector-toggle'), { visible: true });
+      await studio.click(testId('projector-toggle'));
+      await studio.waitForSelector(`${testId('studio-page')}[data-view="projector"]`);
+      // Only what the room reads: no header, no venue controls, no controls bar.
+      expect(await studio.$('.app-header')).toBeNull();
+      expect(await studio.$(testId('studio-request-floor'))).toBeNull();
+      expect(await studio.$eval('.controls', (el) => (el as HTMLElement).offsetParent === null)).toBe(true);
+      // The venue holds the floor (from the test above): its name and the clock, large; the room sees the others.
+      expect(await attrOf(studio, testId('floor-bar'), 'data-speaker-id')).toBe(studioId);
+      expect(await textOf(studio, testId('floor-bar'))).toContain('工作室');
+      expect(await studio.$(`${testId('active-speaker')} video`)).not.toBeNull();
+      await studio.waitForFunction(
+        `[...document.querySelectorAll('${testId('projector')} ${testId('floor-queue-item')}')].some((el) => el.textContent.includes('委员乙'))`,
+        { timeout: 10_000 },
+      );
+      // Big enough to read from the back of the room.
+      const queueFont = await studio.$eval(`${testId('projector')} .queue-overview__row`, (el) => parseFloat(getComputedStyle(el).fontSize));
+      expect(queueFont).toBeGreaterThanOrEqual(20);
+      // A vote, run from the moderator's page: its turnout while open, then its result.
+      await mod.click(testId('tab-voting'));
+      await mod.type(testId('motion-create-title'), '投影测试表决');
+      await mod.click(testId('motion-create-submit'));
+      const findMotion = `Object.values(window.__consultation.state().voting.motions).find((m) => m.definition.title === '投影测试表决')`;
+      await mod.waitForFunction(`${findMotion} !== undefined`, { timeout: 10_000 });
+      const motionId = (await mod.evaluate(`${findMotion}.definition.id`)) as string;
+      await mod.click(testId(`motion-open-${motionId}`));
+      await studio.waitForSelector(`${testId('projector')} ${testId('vote-live')}`, { timeout: 10_000 });
+      await mod.click(testId(`motion-close-${motionId}`));
+      await mod.click(testId(`motion-close-yes-${motionId}`));
+      await studio.waitForSelector(`${testId('projector')} ${testId(`motion-result-${motionId}`)}`, { timeout: 10_000 });
+      await sleep(800);
+      await screenshot(studio, 'studios-projector-1080p');
+      // Escape leaves the view; the venue's controls are back.
+      await studio.keyboard.press('Escape');
+      await studio.waitForSelector(`${testId('studio-page')}[data-view="desk"]`);
+      await studio.waitForSelector(testId('studio-floor'));
+      await ok(b.socket, 'floor.withdraw', { entryId });
+    } finally {
+      b.socket.disconnect();
+      await mod.click(testId('tab-sites'));
+      // 委员乙 is absent again once the reconnect grace has passed (the next test expects them absent).
+      await mod.waitForSelector(`${testId(`site-participant-${person('委员乙').id}`)}[data-status="absent"]`, { timeout: 15_000 });
+      if (await studio.$(`${testId('studio-page')}[data-view="projector"]`)) await studio.keyboard.press('Escape');
+    }
   });
 
   it('the moderator’s sites overview: presence, connection quality, devices, members per site, quorum', async () => {

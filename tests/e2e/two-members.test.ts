@@ -145,6 +145,46 @@ describe('two members and an observer in Chromium', () => {
     }
   });
 
+  it('camera and microphone denied: the join page says how to allow them and offers a retry; in the room the camera button is off and retries', async () => {
+    // A browser that refuses both (as after a member pressed 禁止).
+    const refusing = await launchBrowser([], undefined, { permissions: 'deny' });
+    const page = await personPage(refusing, 375, 740);
+    const origin = new URL(h.url).origin;
+    try {
+      await page.goto(linkOf('委员乙'));
+      await page.waitForSelector('[data-testid="media-error"][data-error="denied"]', { timeout: 20_000 });
+      const help = await page.$eval('[data-testid="media-allow-how"]', (el) => el.textContent ?? '');
+      expect(help).toContain('允许');
+      expect(await page.$('[data-testid="media-retry"]')).not.toBeNull();
+      expect(await page.$eval('[data-testid="prejoin-cam"]', (el) => el.getAttribute('aria-pressed'))).toBe('false');
+      // Labelled in one line at 375 px (not 摄/像/头 one character per line).
+      const label = await page.$eval('[data-testid="prejoin-cam"] span', (el) => el.getBoundingClientRect().height);
+      expect(label).toBeLessThan(30);
+      await screenshot(page, 'join-media-denied-375px');
+      // A retry while still refused says so again.
+      await page.click('[data-testid="media-retry"]');
+      await page.waitForSelector('[data-testid="media-error"][data-error="denied"]', { timeout: 10_000 });
+
+      await page.click('[data-testid="join-button"]');
+      await page.waitForSelector('[data-testid="participant-list"]', { timeout: 20_000 });
+      const cam = '[data-testid="cam-toggle"]';
+      expect(await page.$eval(cam, (el) => [el.getAttribute('aria-pressed'), el.getAttribute('data-retry')])).toEqual(['false', 'true']);
+      // Allowed in the browser's site settings, then the camera button: the camera goes out.
+      await page
+        .browserContext()
+        .setPermission(origin, { permission: { name: 'camera' }, state: 'granted' }, { permission: { name: 'microphone' }, state: 'granted' });
+      await page.click(cam);
+      await page.waitForSelector(`${cam}[aria-pressed="true"]`, { timeout: 15_000 });
+      const id = c.participants.find((p) => p.name === '委员乙')!.id;
+      const room = h.app.media.existingRoom(c.id)!;
+      const sources = () => [...(room.peers.get(id)?.producers.values() ?? [])].map((p) => (p.appData as { source: string }).source).sort();
+      for (let i = 0; i < 40 && sources().length < 2; i++) await sleep(250);
+      expect(sources()).toEqual(['camera', 'mic']);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('shows a clear page for a forged link and for a missing one', async () => {
     const page = await personPage(browser, 375, 740);
     await page.goto(`${h.url}/join?token=v1.forged.link`);

@@ -9,7 +9,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
 /** Debian's Chromium, headless, with fake camera and microphone (ENVIRONMENT.md's flags). */
-export async function launchBrowser(extraArgs: string[] = [], executablePath = CHROMIUM): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = [], executablePath = CHROMIUM, options: { permissions?: 'accept' | 'deny' } = {}): Promise<Browser> {
+  // 'deny' answers every camera and microphone prompt with 禁止, as a member who pressed it;
+  // `overridePermissions` then plays the member allowing them in the site settings.
+  const prompts = options.permissions === 'deny' ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream';
   return puppeteer.launch({
     executablePath,
     headless: true,
@@ -21,7 +24,7 @@ export async function launchBrowser(extraArgs: string[] = [], executablePath = C
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-ui-for-media-stream',
+      prompts,
       '--use-fake-device-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
       // Several people share one browser here: none of their pages may be throttled as a background tab.

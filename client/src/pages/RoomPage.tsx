@@ -60,7 +60,7 @@ export function RoomPage() {
   const keepsRecord = self ? can(self.role, 'minutes.edit') : false;
 
   return (
-    <div className="room">
+    <div className={keepsRecord ? 'room room--clerk' : 'room'} data-testid="room">
       <Header title={title}>
         <LiveBadge />
       </Header>

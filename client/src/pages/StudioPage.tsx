@@ -17,6 +17,9 @@ import { AttendeesEditor } from '../features/studios/AttendeesEditor';
 import { LiveBadge } from '../features/studios/LiveBadge';
 import { selectFeedOnly } from '../features/studios/slice';
 import { StudioFloor } from '../features/studios/StudioFloor';
+import { useProjector } from '../features/studios/projector';
+import { QueueOverview } from '../features/floor/QueueOverview';
+import { VotingStage } from '../features/voting/VotingStage';
 import '../features/studios/studios.css';
 
 /**
@@ -24,6 +27,8 @@ import '../features/studios/studios.css';
  * screen (the floor holder or the active speaker large, the other sites in a strip), with a
  * big floor bar and captions readable across the room. Beside it, for the operator: the
  * venue's own picture, the floor request for the venue as a unit, and who is present.
+ * The projector view (like OpenSlides' projector) leaves only what the room reads from its
+ * seats: the floor holder, the countdown, the queue and a vote's turnout or result.
  */
 export function StudioPage() {
   const t = useT();
@@ -33,6 +38,7 @@ export function StudioPage() {
   const feedOnly = useStore(useShallow(selectFeedOnly));
   const featuredId = useStore(selectFeaturedId);
   const audioBlocked = useStore((s) => s.audioBlocked);
+  const projector = useProjector();
 
   const others = useMemo(
     () => stageParticipants(participants, self?.id, feedOnly).filter((p) => p.id !== featuredId),
@@ -40,10 +46,16 @@ export function StudioPage() {
   );
 
   return (
-    <div className="room studio-page" data-testid="studio-page">
-      <Header title={title}>
-        <LiveBadge />
-      </Header>
+    <div
+      className={projector.on ? 'room studio-page studio-page--projector' : 'room studio-page'}
+      data-testid="studio-page"
+      data-view={projector.on ? 'projector' : 'desk'}
+    >
+      {!projector.on && (
+        <Header title={title}>
+          <LiveBadge />
+        </Header>
+      )}
       <ConnBanner />
       {audioBlocked && (
         <button type="button" className="audio-banner" onClick={unlockAudio}>
@@ -54,13 +66,14 @@ export function StudioPage() {
       <FloorBar />
       <div className="studio-page__body">
         <main className="studio-stage">
+          {!projector.on && <VotingStage />}
           <section className="studio-stage__featured" data-testid="active-speaker" data-participant-id={featuredId ?? ''} aria-label={t('room.featured')}>
             {featuredId ? <VideoTile participantId={featuredId} featured /> : <p className="stage__alone">{t('room.alone')}</p>}
           </section>
           <div className="studio-stage__captions">
             <CaptionStrip />
           </div>
-          {others.length > 0 && (
+          {others.length > 0 && !projector.on && (
             <ul className="studio-stage__others" aria-label={t('studios.page.others')}>
               {others.map((p) => (
                 <li key={p.id}>
@@ -70,16 +83,31 @@ export function StudioPage() {
             </ul>
           )}
         </main>
-        <aside className="studio-side" aria-label={t('studios.page.controls')}>
-          <VenuePreview />
-          <StudioFloor />
-          <AttendeesEditor />
-        </aside>
+        {projector.on ? (
+          <aside className="projector-side" data-testid="projector" aria-label={t('studios.page.projectorLabel')}>
+            <button type="button" className="projector-side__exit" data-testid="projector-exit" onClick={projector.exit}>
+              <Icon name="close" size={18} />
+              {t('studios.page.projectorExit')}
+            </button>
+            <VotingStage />
+            <QueueOverview />
+          </aside>
+        ) : (
+          <aside className="studio-side" aria-label={t('studios.page.controls')}>
+            <VenuePreview />
+            <StudioFloor />
+            <AttendeesEditor />
+          </aside>
+        )}
       </div>
-      <div className="controls" role="group" aria-label={t('room.controls')}>
+      <div className="controls" role="group" aria-label={t('room.controls')} hidden={projector.on}>
         <MediaToggle source="mic" />
         <MediaToggle source="camera" />
         <CaptionsToggle />
+        <button type="button" className="ctrl" data-testid="projector-toggle" title={t('studios.page.projectorHint')} onClick={projector.enter}>
+          <Icon name="screen" />
+          <span className="ctrl__label">{t('studios.page.projector')}</span>
+        </button>
         <button type="button" className="ctrl ctrl--danger" aria-label={t('room.leaveHint')} title={t('room.leaveHint')} onClick={leaveRoom}>
           <Icon name="leave" />
           <span className="ctrl__label">{t('room.leave')}</span>

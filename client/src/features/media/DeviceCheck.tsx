@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useStore } from '../../store';
 import { useT, type MessageKey } from '../../i18n';
-import { canChooseSpeaker, listDevices, switchDevice } from './localMedia';
+import { canChooseSpeaker, listDevices, retryLocalMedia, switchDevice } from './localMedia';
 import { MicLevel } from './MicLevel';
 import type { LocalMediaError } from './slice';
 import { getTrack } from './tracks';
@@ -61,9 +61,15 @@ export function DeviceCheck() {
       </div>
       <div className="device-check__controls">
         {local.error && (
-          <p className="note note--warn" role="status">
-            {t(ERROR_KEYS[local.error])}
-          </p>
+          <div className="note note--warn media-error" role="status" data-testid="media-error" data-error={local.error}>
+            <p>{t(ERROR_KEYS[local.error])}</p>
+            {local.error === 'denied' && <p data-testid="media-allow-how">{t('join.allowHowTo')}</p>}
+            {local.error !== 'insecure' && (
+              <button type="button" className="btn" data-testid="media-retry" disabled={local.acquiring} onClick={() => void retryLocalMedia()}>
+                {t('join.mediaRetry')}
+              </button>
+            )}
+          </div>
         )}
         <DeviceSelect label={t('join.camera')} devices={cameras} value={currentCamera} onChange={(id) => void switchDevice('camera', id)} />
         <DeviceSelect label={t('join.microphone')} devices={mics} value={currentMic} onChange={(id) => void switchDevice('mic', id)} />

@@ -4,7 +4,8 @@ import { useStore } from '../../store';
 import { useT } from '../../i18n';
 import { Icon } from '../ui/Icon';
 import { selectMayOpenMic } from '../floor/slice';
-import { setSourceEnabled } from './engine';
+import { publishLocalTracks, setSourceEnabled } from './engine';
+import { retryLocalMedia } from './localMedia';
 
 /**
  * The microphone or camera on/off button (a toggle: aria-pressed is "on"). A member's
@@ -27,13 +28,29 @@ export function MediaToggle({ source }: { source: MediaSource }) {
   const hint = !allowed
     ? t('room.notAllowedHint')
     : !hasDevice
-      ? t('room.noDeviceHint')
+      ? t('room.noDeviceRetryHint')
       : waitsForFloor
         ? t('room.micNeedsFloor')
         : t(isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint');
   const label = t(isMic ? 'room.micToggle' : 'room.camToggle');
 
+  // A device that did not open (the browser refused it, or it was busy): the button offers a retry.
+  const retryable = allowed && !hasDevice;
+  const pushToast = useStore((s) => s.pushToast);
+  const retry = async () => {
+    setBusy(true);
+    try {
+      const error = await retryLocalMedia();
+      if (error === 'denied') pushToast('toast.mediaDeniedHelp');
+      else if (error) pushToast('join.mediaFailed');
+      await publishLocalTracks();
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const toggle = async () => {
+    if (retryable && !busy) return retry();
     // aria-disabled keeps the button focusable, so its hint stays discoverable; ignore the click instead.
     if (unavailable || busy) return;
     setBusy(true);
@@ -51,7 +68,8 @@ export function MediaToggle({ source }: { source: MediaSource }) {
       data-testid={isMic ? 'mic-toggle' : 'cam-toggle'}
       data-waits-for-floor={waitsForFloor ? 'true' : undefined}
       aria-pressed={pressed}
-      aria-disabled={unavailable || busy}
+      aria-disabled={(unavailable && !retryable) || busy}
+      data-retry={retryable ? 'true' : undefined}
       aria-label={label}
       title={hint}
       onClick={() => void toggle()}

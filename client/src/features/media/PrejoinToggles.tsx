@@ -30,17 +30,23 @@ export function PrejoinToggles() {
 function PrejoinToggle({ source }: { source: MediaSource }) {
   const t = useT();
   const isMic = source === 'mic';
-  const on = useStore((s) => (isMic ? s.local.micOn : s.local.camOn));
+  const wanted = useStore((s) => (isMic ? s.local.micOn : s.local.camOn));
+  // A device the browser refused (or that is missing) is shown off, whatever was chosen.
+  const missing = useStore((s) => !s.local.acquiring && (isMic ? s.local.micTrackId : s.local.camTrackId) === null);
+  const on = wanted && !missing;
   const setLocal = useStore((s) => s.setLocal);
-  const hint = isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint';
+  const hint = missing ? 'room.noDeviceHint' : isMic ? (on ? 'room.micOnHint' : 'room.micOffHint') : on ? 'room.camOnHint' : 'room.camOffHint';
   return (
     <button
       type="button"
       className={`ctrl ${on ? 'ctrl--on' : 'ctrl--off'}`}
       data-testid={isMic ? 'prejoin-mic' : 'prejoin-cam'}
       aria-pressed={on}
+      aria-disabled={missing}
       title={t(hint)}
-      onClick={() => setLocal(isMic ? { micOn: !on } : { camOn: !on })}
+      onClick={() => {
+        if (!missing) setLocal(isMic ? { micOn: !on } : { camOn: !on });
+      }}
     >
       <Icon name={isMic ? (on ? 'mic' : 'micOff') : on ? 'camera' : 'cameraOff'} size={20} />
       <span>{t(isMic ? 'room.micToggle' : 'room.camToggle')}</span>

@@ -24,6 +24,8 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
   const feedAudio = useStore((s) => (videoSource === 'ingest-video' ? selectProducer(s, participantId, 'ingest-audio') : undefined));
   const speaking = useStore((s) => s.activeSpeakerId === participantId);
   const holdsFloor = useStore((s) => s.floor?.speech?.participantId === participantId);
+  // A raised hand: their place in the speaking queue (the first of their requests).
+  const queuePosition = useStore((s) => (s.floor?.queue.findIndex((e) => e.participantId === participantId) ?? -1) + 1);
   const { ref, playing } = useTrackPlayback(camConsumerId);
   const figureRef = useRef<HTMLElement>(null);
 
@@ -70,6 +72,7 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
       data-has-video={hasVideo ? 'true' : 'false'}
       data-video-source={videoSource}
       data-floor={holdsFloor ? 'true' : 'false'}
+      data-queue-position={queuePosition || undefined}
       data-feed-only={feedOnly ? 'true' : 'false'}
     >
       <video ref={ref} className={hasVideo ? 'tile__video' : 'tile__video is-hidden'} autoPlay playsInline muted />
@@ -77,6 +80,12 @@ export function VideoTile({ participantId, featured = false }: { participantId: 
         <div className="tile__avatar" aria-hidden="true">
           {initials(participant.name)}
         </div>
+      )}
+      {queuePosition > 0 && (
+        <span className="tile__hand" data-testid={`tile-hand-${participantId}`}>
+          <Icon name="hand" size={18} />
+          {t('floor.queued', { position: queuePosition })}
+        </span>
       )}
       <figcaption className="tile__caption">
         {muted && (

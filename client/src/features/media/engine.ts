@@ -105,6 +105,21 @@ export async function rebuildMedia(): Promise<void> {
   }
 }
 
+/**
+ * Publishes local tracks that have no producer yet (the camera or microphone allowed in the
+ * room after the browser first refused them), creating the send transport if there was none.
+ */
+export async function publishLocalTracks(): Promise<void> {
+  const gen = generation;
+  if (!device || !transports.recv || (!mayPublish.audio && !mayPublish.video)) return;
+  try {
+    if (!transports.send && !(await createTransport('send', gen))) return;
+    for (const source of ['mic', 'camera'] as const) if (!producers.has(source)) await publish(source, gen);
+  } catch (err) {
+    reportFailure(err, gen);
+  }
+}
+
 /** Closes every transport and forgets the Device (leaving the consultation). */
 export function stopMedia(): void {
   teardown();

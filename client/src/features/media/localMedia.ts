@@ -27,6 +27,29 @@ export function acquireLocalMedia(): Promise<void> {
   return opening;
 }
 
+/**
+ * Asks the browser again for the devices that are not open (after the user allowed them in
+ * the browser's site settings); keeps what is open. Resolves with the error, if any.
+ */
+export async function retryLocalMedia(): Promise<LocalMediaError | null> {
+  await localMediaSettled();
+  opening ??= openMissing().finally(() => {
+    opening = null;
+  });
+  await opening;
+  return useStore.getState().local.error;
+}
+
+async function openMissing(): Promise<void> {
+  const needMic = !localTracks.has('mic');
+  const needCamera = !localTracks.has('camera');
+  if (!needMic && !needCamera) return;
+  useStore.getState().setLocal({ acquiring: true, error: null });
+  const { tracks, error } = await open(needMic, needCamera);
+  for (const track of tracks) setLocalTrack(track.kind === 'audio' ? 'mic' : 'camera', track);
+  useStore.getState().setLocal({ acquiring: false, error });
+}
+
 /** Resolves once no getUserMedia request is pending, so the engine publishes what the user allowed. */
 export function localMediaSettled(): Promise<void> {
   return opening ?? Promise.resolve();

@@ -71,7 +71,12 @@ function ParticipantRow({ participant }: { participant: PresentParticipant }) {
       <AttendeesInline participantId={participant.id} className="plist__attendees" />
       {feedOnly && <span className="badge">{t('studios.feedOnly')}</span>}
       {holdsFloor && <span className="badge badge--floor">{t('floor.holder')}</span>}
-      {queuePosition > 0 && <span className="badge">{t('floor.queued', { position: queuePosition })}</span>}
+      {queuePosition > 0 && (
+        <span className="badge badge--hand" data-testid={`participant-hand-${participant.id}`}>
+          <Icon name="hand" size={14} />
+          {t('floor.queued', { position: queuePosition })}
+        </span>
+      )}
       {reconnecting && (
         <span className="badge badge--warn">
           <Icon name="signal" size={14} />

@@ -150,6 +150,10 @@ export const studiosZh = {
   'studios.page.topic': '议题：{note}',
   'studios.page.others': '其他会场',
   'studios.page.controls': '会场操作',
+  'studios.page.projector': '投影',
+  'studios.page.projectorHint': '会场大屏投影：全屏显示发言人、计时、排队和表决结果',
+  'studios.page.projectorExit': '退出投影（Esc）',
+  'studios.page.projectorLabel': '会场大屏投影',
 
   'studios.watch.title': '公开直播',
   'studios.watch.player': '直播画面',
@@ -313,6 +317,10 @@ export const studiosEn: { readonly [K in keyof typeof studiosZh]: string } = {
   'studios.page.topic': 'Topic: {note}',
   'studios.page.others': 'Other sites',
   'studios.page.controls': 'Venue controls',
+  'studios.page.projector': 'Projector',
+  'studios.page.projectorHint': 'For the venue’s big screen: the speaker, the time, the queue and vote results, full screen',
+  'studios.page.projectorExit': 'Leave projector view (Esc)',
+  'studios.page.projectorLabel': 'Projector view',
 
   'studios.watch.title': 'Public stream',
   'studios.watch.player': 'Live picture',
